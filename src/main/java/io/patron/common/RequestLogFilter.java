@@ -1,0 +1,51 @@
+package io.patron.common;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id (kept from a sane {@code X-Request-Id} or made up), puts it in the log
+ * context and the response, and writes one structured line per request: method, path, status,
+ * duration and caller. Query strings are left out because they may carry personal data.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestLogFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger("patron.requests");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String requestId = request.getHeader("X-Request-Id");
+        if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
+            requestId = Secrets.random(16);
+        }
+        long started = System.nanoTime();
+        MDC.put("requestId", requestId);
+        response.setHeader("X-Request-Id", requestId);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (log.isInfoEnabled() && !request.getRequestURI().startsWith("/webjars/")) {
+                long micros = (System.nanoTime() - started) / 1000;
+                log.info("request method={} path={} status={} durationMs={} caller={} requestId={}",
+                        request.getMethod(), request.getRequestURI(), response.getStatus(),
+                        String.format("%.1f", micros / 1000.0), Callers.actorName(), requestId);
+            }
+            MDC.remove("requestId");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.patron.members;
+
+/** Where a member was enrolled, or where a consent was given. */
+public enum EnrolmentChannel {
+    TILL, API, ADMIN, PORTAL, IMPORT
+}

@@ -1,0 +1,6 @@
+package io.patron.members;
+
+/** Privileged categories ("льготники") that rules may give special treatment. */
+public enum MemberCategory {
+    PENSIONER, STUDENT, DISABLED, LARGE_FAMILY, VETERAN
+}

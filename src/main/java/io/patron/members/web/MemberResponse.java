@@ -1,0 +1,58 @@
+package io.patron.members.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.patron.members.Card;
+import io.patron.members.Member;
+import io.patron.members.MemberCategory;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+
+/** A member as the API shows it. Tills get the identification subset only. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record MemberResponse(long id, String cardNumber, String status, String externalId, String phone, String email,
+                      String firstName, String lastName, LocalDate birthDate, String language,
+                      Set<MemberCategory> categories, ConsentView consents, String referralCode, Long referredBy,
+                      Long mergedInto, List<CardView> cards, OffsetDateTime createdAt) {
+
+    static MemberResponse of(Member m, List<Card> cards) {
+        return new MemberResponse(m.id().value(), primary(cards), m.status().name(), m.externalId(), m.phone(),
+                m.email(), m.firstName(), m.lastName(), m.birthDate(), m.language().name(), m.categories(),
+                new ConsentView(m.emailConsent().granted(), m.emailConsent().changedAt(),
+                        m.emailConsent().source() == null ? null : m.emailConsent().source().name()),
+                m.referralCode(), m.referredBy() == null ? null : m.referredBy().value(),
+                m.mergedInto() == null ? null : m.mergedInto().value(),
+                cards.stream().map(CardView::of).toList(), m.createdAt());
+    }
+
+    /** What a till needs to serve the member: who they are, not how to reach them. */
+    static MemberResponse forTill(Member m, List<Card> cards) {
+        return new MemberResponse(m.id().value(), primary(cards), m.status().name(), null, null, null,
+                m.firstName(), m.lastName(), m.birthDate(), m.language().name(), m.categories(), null,
+                m.referralCode(), null, m.mergedInto() == null ? null : m.mergedInto().value(),
+                cards.stream().map(CardView::of).toList(), null);
+    }
+
+    static MemberResponse summary(Member m, String cardNumber) {
+        return new MemberResponse(m.id().value(), cardNumber, m.status().name(), m.externalId(), m.phone(), m.email(),
+                m.firstName(), m.lastName(), m.birthDate(), m.language().name(), m.categories(), null,
+                m.referralCode(), null, m.mergedInto() == null ? null : m.mergedInto().value(), null, m.createdAt());
+    }
+
+    private static String primary(List<Card> cards) {
+        return cards.stream().filter(Card::active).findFirst().or(() -> cards.stream().findFirst())
+                .map(c -> c.number().value()).orElse(null);
+    }
+
+    record ConsentView(boolean emailMarketing, OffsetDateTime changedAt, String source) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CardView(String cardNumber, String status, OffsetDateTime issuedAt, OffsetDateTime blockedAt,
+                    String blockReason) {
+        static CardView of(Card c) {
+            return new CardView(c.number().value(), c.status().name(), c.issuedAt(), c.blockedAt(), c.blockReason());
+        }
+    }
+}

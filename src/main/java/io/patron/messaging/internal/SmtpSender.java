@@ -1,0 +1,89 @@
+package io.patron.messaging.internal;
+
+import io.patron.messaging.OutboxEntry;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
+
+/**
+ * Delivers PENDING outbox mails over SMTP. Each batch is locked with SKIP LOCKED inside a transaction,
+ * so several Patron instances never send the same mail twice; a failure is retried with exponential
+ * back-off and given up after {@value #ATTEMPTS_MAX} attempts.
+ */
+@Component
+class SmtpSender {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpSender.class);
+    static final int ATTEMPTS_MAX = 8;
+    private static final int BATCH = 20;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+
+    private final OutboxRepository outbox;
+    private final ObjectProvider<JavaMailSender> mailSender;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final boolean enabled;
+    private final String from;
+
+    SmtpSender(OutboxRepository outbox, ObjectProvider<JavaMailSender> mailSender, TransactionTemplate transactions,
+               Clock clock, @Value("${spring.mail.host:}") String host, @Value("${patron.mail.from}") String from) {
+        this.outbox = outbox;
+        this.mailSender = mailSender;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.enabled = StringUtils.hasText(host);
+        this.from = from;
+    }
+
+    @Scheduled(fixedDelayString = "${patron.mail.poll-millis:2000}")
+    void sendDue() {
+        if (!enabled) {
+            return;
+        }
+        int sent;
+        do {
+            sent = transactions.execute(status -> sendBatch());
+        } while (sent == BATCH);
+    }
+
+    private int sendBatch() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<OutboxEntry> due = outbox.lockDue(now, BATCH);
+        JavaMailSender sender = mailSender.getObject();
+        for (OutboxEntry mail : due) {
+            try {
+                MimeMessage message = sender.createMimeMessage();
+                MimeMessageHelper helper = new MimeMessageHelper(message, mail.html() != null, "UTF-8");
+                helper.setFrom(from);
+                helper.setTo(mail.recipient());
+                helper.setSubject(mail.subject());
+                if (mail.html() != null) {
+                    helper.setText(mail.text(), mail.html());
+                } else {
+                    helper.setText(mail.text());
+                }
+                sender.send(message);
+                outbox.markSent(mail.id(), OffsetDateTime.now(clock));
+            } catch (Exception e) {
+                int attempt = mail.attempts() + 1;
+                boolean giveUp = attempt >= ATTEMPTS_MAX;
+                OffsetDateTime next = now.plus(FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10)));
+                log.warn("Sending mail {} failed (attempt {}{}): {}", mail.id(), attempt, giveUp ? ", giving up" : "", e.toString());
+                outbox.markFailed(mail.id(), e.toString(), next, giveUp);
+            }
+        }
+        return due.size();
+    }
+}

@@ -1,0 +1,39 @@
+package io.patron.messaging.web;
+
+import io.patron.common.PageRequest;
+import io.patron.messaging.Mailer;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The outbox: every e-mail Patron queued, with its delivery state. In the embedded default (no SMTP
+ * server) this is where mails are read, sign-in links included.
+ */
+@Controller
+@PreAuthorize("hasAnyRole('ADMIN','SUPPORT')")
+class OutboxController {
+
+    private final Mailer mailer;
+
+    OutboxController(Mailer mailer) {
+        this.mailer = mailer;
+    }
+
+    @GetMapping("/admin/outbox")
+    String list(@RequestParam(defaultValue = "") String recipient, @RequestParam(defaultValue = "0") int page, Model model) {
+        model.addAttribute("page", mailer.outbox(new PageRequest(Math.max(0, page), 50), recipient));
+        model.addAttribute("recipient", recipient);
+        model.addAttribute("smtp", mailer.smtpEnabled());
+        return "messaging/outbox";
+    }
+
+    @GetMapping("/admin/outbox/{id}")
+    String mail(@PathVariable long id, Model model) {
+        model.addAttribute("mail", mailer.entry(id));
+        return "messaging/mail";
+    }
+}

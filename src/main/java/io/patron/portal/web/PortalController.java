@@ -1,0 +1,255 @@
+package io.patron.portal.web;
+
+import io.patron.common.Caller;
+import io.patron.common.Callers;
+import io.patron.common.FieldViolation;
+import io.patron.common.ProblemException;
+import io.patron.members.Card;
+import io.patron.members.EnrolmentChannel;
+import io.patron.members.Member;
+import io.patron.members.MemberDetails;
+import io.patron.members.MemberId;
+import io.patron.members.Members;
+import io.patron.messaging.MailComposer;
+import io.patron.messaging.Mailer;
+import io.patron.portal.internal.Barcodes;
+import io.patron.portal.internal.LoginLinks;
+import io.patron.security.MemberSessions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.ui.Model;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The member portal: sign-in by a one-time e-mail link, self sign-up, the card with its barcode and
+ * QR code, and the profile with the marketing consent. A member only ever sees their own data: every
+ * page reads the member id from the session, never from the request.
+ */
+@Controller
+@RequestMapping("/portal")
+class PortalController {
+
+    private final Members members;
+    private final LoginLinks links;
+    private final MailComposer composer;
+    private final Mailer mailer;
+    private final MemberSessions sessions;
+    private final TransactionTemplate transactions;
+    private final String publicUrl;
+
+    PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
+                     TransactionTemplate transactions, @Value("${patron.public-url:}") String publicUrl) {
+        this.members = members;
+        this.links = links;
+        this.composer = composer;
+        this.mailer = mailer;
+        this.sessions = sessions;
+        this.transactions = transactions;
+        this.publicUrl = publicUrl;
+    }
+
+    @GetMapping("/login")
+    String loginForm() {
+        return "portal/login";
+    }
+
+    /** Sends a sign-in link if the address belongs to a member; the answer is the same either way. */
+    @PostMapping("/login")
+    String sendLink(@RequestParam(defaultValue = "") String email, HttpServletRequest request) {
+        if (email.length() <= MemberDetails.EMAIL_MAX) {
+            members.findByEmail(email).filter(Member::changeable).ifPresent(member ->
+                    transactions.executeWithoutResult(s -> sendSignInLink(member, "login", request)));
+        }
+        return "redirect:/portal/check-mail";
+    }
+
+    @GetMapping("/check-mail")
+    String checkMail() {
+        return "portal/check-mail";
+    }
+
+    /**
+     * The link from the e-mail opens a confirmation page; only its button uses the token. Mail
+     * scanners that open links would otherwise burn the token before the member clicks it.
+     */
+    @GetMapping("/auth")
+    String confirm(@RequestParam(defaultValue = "") String token, Model model) {
+        model.addAttribute("token", token);
+        model.addAttribute("valid", links.valid(token));
+        return "portal/auth";
+    }
+
+    @PostMapping("/auth")
+    String signIn(@RequestParam(defaultValue = "") String token, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
+        Optional<Member> member = links.redeem(token).flatMap(members::find).filter(Member::changeable);
+        if (member.isEmpty()) {
+            model.addAttribute("token", "");
+            model.addAttribute("valid", false);
+            return "portal/auth";
+        }
+        sessions.signIn(request, response, member.get().id().value(), member.get().language());
+        return "redirect:/portal";
+    }
+
+    @GetMapping("/signup")
+    String signupForm(Model model) {
+        model.addAttribute("form", SignupForm.empty());
+        return "portal/signup";
+    }
+
+    @PostMapping("/signup")
+    String signup(SignupForm form, Model model, HttpServletRequest request) {
+        model.addAttribute("form", form);
+        if (!StringUtils.hasText(form.email())) {
+            model.addAttribute("errors", List.of(new FieldViolation("email", "required")));
+            return "portal/signup";
+        }
+        try {
+            transactions.executeWithoutResult(s -> {
+                Member member = members.enrol(form.details(), EnrolmentChannel.PORTAL, null).member();
+                sendSignInLink(member, "welcome", request);
+            });
+        } catch (ProblemException e) {
+            if (e.code().equals("EMAIL_TAKEN")) {
+                // Do not reveal that the address is known: send that member a sign-in link instead.
+                return sendLink(form.email(), request);
+            }
+            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            return "portal/signup";
+        }
+        return "redirect:/portal/check-mail";
+    }
+
+    @GetMapping
+    String card(Model model) {
+        Member member = current();
+        model.addAttribute("member", member);
+        model.addAttribute("card", members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
+        model.addAttribute("cards", members.cards(member.id()).stream().filter(Card::active).toList());
+        return "portal/card";
+    }
+
+    @GetMapping("/card/barcode.svg")
+    ResponseEntity<String> barcode() {
+        return svg(Barcodes.ean13Svg(primaryCard()));
+    }
+
+    @GetMapping("/card/qr.svg")
+    ResponseEntity<String> qr() {
+        return svg(Barcodes.qrSvg(primaryCard()));
+    }
+
+    @GetMapping("/profile")
+    String profile(Model model) {
+        Member member = current();
+        model.addAttribute("member", member);
+        model.addAttribute("form", ProfileForm.of(member));
+        return "portal/profile";
+    }
+
+    @PostMapping("/profile")
+    String saveProfile(ProfileForm form, Model model, RedirectAttributes redirect, HttpServletRequest request,
+                       HttpServletResponse response) {
+        Member member = current();
+        try {
+            Member saved = members.update(member.id(), form.details(), EnrolmentChannel.PORTAL);
+            sessions.signIn(request, response, saved.id().value(), saved.language());
+            redirect.addFlashAttribute("saved", true);
+            return "redirect:/portal/profile?lang=" + saved.language().name();
+        } catch (ProblemException e) {
+            model.addAttribute("member", member);
+            model.addAttribute("form", form);
+            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            return "portal/profile";
+        }
+    }
+
+    @PostMapping("/logout")
+    String logout(HttpServletRequest request, HttpServletResponse response) {
+        sessions.signOut(request, response);
+        return "redirect:/portal/login?signedOut";
+    }
+
+    private void sendSignInLink(Member member, String template, HttpServletRequest request) {
+        String token = links.issue(member.id());
+        String base = StringUtils.hasText(publicUrl) ? publicUrl.replaceAll("/+$", "")
+                : ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
+        String link = base + "/portal/auth?token=" + token;
+        String name = StringUtils.hasText(member.firstName()) ? member.firstName() : "";
+        mailer.queue(composer.compose(template, member.language(), member.id(), member.email(),
+                new Object[] {name, link}, Map.of("name", name, "link", link)));
+    }
+
+    private Member current() {
+        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
+                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        return members.get(new MemberId(caller.memberId()));
+    }
+
+    private String primaryCard() {
+        return members.primaryCard(current().id()).map(c -> c.number().value())
+                .orElseThrow(() -> ProblemException.notFound("CARD_NOT_FOUND", "No active card."));
+    }
+
+    private static ResponseEntity<String> svg(String svg) {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("Content-Type", "image/svg+xml").body(svg);
+    }
+
+    public record SignupForm(String email, String firstName, String lastName, String phone, String birthDate,
+                      String language, Boolean emailMarketing) {
+        static SignupForm empty() {
+            return new SignupForm("", "", "", "", "", null, false);
+        }
+
+        MemberDetails details() {
+            return new MemberDetails(null, null, blank(phone), email, blank(firstName), blank(lastName), date(birthDate),
+                    blank(language), null, Boolean.TRUE.equals(emailMarketing), null);
+        }
+    }
+
+    public record ProfileForm(String firstName, String lastName, String phone, String birthDate, String language,
+                       Boolean emailMarketing) {
+        static ProfileForm of(Member m) {
+            return new ProfileForm(m.firstName(), m.lastName(), m.phone(),
+                    m.birthDate() == null ? "" : m.birthDate().toString(), m.language().name(), m.emailConsent().granted());
+        }
+
+        MemberDetails details() {
+            return new MemberDetails(null, null, phone == null ? "" : phone, null, firstName == null ? "" : firstName,
+                    lastName == null ? "" : lastName, date(birthDate), language, null,
+                    Boolean.TRUE.equals(emailMarketing), null);
+        }
+    }
+
+    static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static LocalDate date(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s.trim());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid("birthDate", "use YYYY-MM-DD");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.patron.security.internal;
+
+import io.patron.common.Problems;
+import io.patron.security.AdminUsers;
+import io.patron.stores.Stores;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * Three doors, each with its own rules. The API (tills, scripts) is stateless: a bearer key or HTTP
+ * Basic on every request, no cookies, no CSRF. The member portal and the admin UI are session-based
+ * with CSRF protection on every form; each keeps its login under its own session key.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfig {
+
+    static final String ADMIN_SESSION_KEY = "PATRON_ADMIN_SECURITY_CONTEXT";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers) throws Exception {
+        AuthenticationEntryPoint unauthenticated = (request, response, e) -> Problems.write(response,
+                HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", "Send a till key or admin token as a Bearer, or admin Basic credentials.",
+                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"patron\""));
+        AccessDeniedHandler denied = (request, response, e) -> Problems.write(response, HttpStatus.FORBIDDEN,
+                "FORBIDDEN", "This key or user may not do that.");
+        http.securityMatcher("/api/**", "/actuator/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new ApiKeyAuthenticationFilter(stores, adminUsers), BasicAuthenticationFilter.class)
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator/**").hasRole("ADMIN")
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain portal(HttpSecurity http, io.patron.security.MemberSessions members) throws Exception {
+        http.securityMatcher("/portal/**")
+                .securityContext(c -> c.securityContextRepository(members.contextRepository()))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/portal/login")))
+                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/portal/login", "/portal/login/**", "/portal/signup", "/portal/auth",
+                                "/portal/check-mail").permitAll()
+                        .anyRequest().hasRole("MEMBER"));
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain admin(HttpSecurity http) throws Exception {
+        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+        contexts.setSpringSecurityContextKey(ADMIN_SESSION_KEY);
+        http.securityContext(c -> c.securityContextRepository(contexts))
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/admin", true).permitAll())
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
+                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
+                                "/favicon.ico", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                                "/swagger-ui/**").permitAll()
+                        .requestMatchers("/admin/**").hasAnyRole("ADMIN", "MARKETER", "SUPPORT", "ANALYST")
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+}

@@ -1,0 +1,117 @@
+package io.patron.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patron.IntegrationTest;
+import io.patron.members.CardNumber;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The first day of a new installation, in a real browser: an admin signs in, enrols a member, finds
+ * them by phone; the member asks for a sign-in link, opens it from the Outbox and sees their card.
+ */
+@Tag("browser")
+class AdminAndPortalBrowserTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @TempDir
+    Path profile;
+
+    ChromeDriver driver;
+    WebDriverWait wait;
+
+    @BeforeEach
+    void open() {
+        driver = Browser.start(profile);
+        wait = new WebDriverWait(driver, java.time.Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    @Test
+    void anAdminEnrolsAMemberWhoThenOpensTheirCardInThePortal() {
+        long n = System.nanoTime() % 10_000_000L;
+        String phoneDigits = String.format("916%07d", n);
+        String email = "browser" + n + "@example.org";
+
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+
+        driver.get(url("/admin/members/new"));
+        driver.findElement(By.id("firstName")).sendKeys("Tatiana");
+        driver.findElement(By.id("lastName")).sendKeys("Browserova");
+        driver.findElement(By.id("phone")).sendKeys("8 " + phoneDigits);
+        driver.findElement(By.id("email")).sendKeys(email);
+        driver.findElement(By.id("save-member")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("member-name"), "Tatiana Browserova"));
+        assertThat(driver.findElement(By.id("member-phone")).getText()).isEqualTo("+7" + phoneDigits);
+
+        driver.get(url("/admin/members"));
+        WebElement search = driver.findElement(By.id("member-search"));
+        search.sendKeys("+7 (" + phoneDigits.substring(0, 3) + ") " + phoneDigits.substring(3));
+        search.sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("results"), "Tatiana Browserova"));
+        assertThat(driver.findElements(By.cssSelector("#results tbody tr"))).hasSize(1);
+
+        driver.get(url("/portal/login"));
+        driver.findElement(By.id("portal-email")).sendKeys(email);
+        driver.findElement(By.id("send-link")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
+
+        driver.get(url("/admin/outbox?recipient=" + email));
+        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
+        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
+        Matcher link = Pattern.compile("http\\S+/portal/auth\\?token=\\S+").matcher(mail);
+        assertThat(link.find()).as(mail).isTrue();
+
+        driver.get(link.group());
+        driver.findElement(By.id("confirm-sign-in")).click();
+        WebElement barcode = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("barcode")));
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", barcode));
+        String card = driver.findElement(By.id("card-number")).getText();
+        assertThat(CardNumber.isValid(card)).as(card).isTrue();
+        assertThat(driver.getPageSource()).contains("Tatiana");
+    }
+
+    /** The admin sign-in page. */
+    record AdminLogin(WebDriver driver) {
+        AdminLogin open(String url) {
+            driver.get(url);
+            return this;
+        }
+
+        void signIn(String username, String password) {
+            driver.findElement(By.id("username")).sendKeys(username);
+            driver.findElement(By.id("password")).sendKeys(password);
+            driver.findElement(By.id("sign-in")).click();
+        }
+    }
+}
