@@ -71,6 +71,12 @@ public abstract class IntegrationTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class CleanDatabase {
         @Bean
+        @org.springframework.context.annotation.Primary
+        MutableClock testClock() {
+            return new MutableClock();
+        }
+
+        @Bean
         FlywayMigrationStrategy cleanThenMigrate() {
             return (Flyway flyway) -> {
                 flyway.clean();

@@ -31,7 +31,7 @@ class RequestLogFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String requestId = request.getHeader("X-Request-Id");
         if (requestId == null || !SANE_ID.matcher(requestId).matches()) {
-            requestId = Secrets.random(16);
+            requestId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         }
         long started = System.nanoTime();
         MDC.put("requestId", requestId);

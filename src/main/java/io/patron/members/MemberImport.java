@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +24,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -41,6 +47,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class MemberImport {
 
     static final int BATCH_SIZE = 1000;
+    private static final int BATCHES_IN_FLIGHT_MAX = 2;
+    private static final long ANALYZE_FROM_ROWS = 5_000;
     private static final Set<String> COLUMNS = Set.of("cardnumber", "externalid", "phone", "email", "firstname",
             "lastname", "birthdate", "language", "categories", "emailmarketing", "referralcode");
 
@@ -67,9 +75,13 @@ public class MemberImport {
     public ImportReport importCsv(Reader csv, Long storeId, LongConsumer progress) throws IOException {
         long started = System.currentTimeMillis();
         Tally tally = new Tally();
+        Statistics statistics = new Statistics(repository.count());
+        // Reading and checking rows (CPU) overlaps with writing the previous batch (database).
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "member-import-writer"));
+        Deque<Future<?>> inFlight = new ArrayDeque<>();
         try (CsvReader reader = new CsvReader(csv)) {
             Map<String, Integer> columns = header(reader.next());
-            List<Row> batch = new ArrayList<>(BATCH_SIZE);
+            List<RawRow> raw = new ArrayList<>(BATCH_SIZE);
             List<String> record;
             while (true) {
                 try {
@@ -83,25 +95,82 @@ public class MemberImport {
                     break;
                 }
                 tally.rowsRead++;
-                Row row = row(reader.recordLine(), record, columns, tally);
-                if (row != null) {
-                    batch.add(row);
-                }
-                if (batch.size() == BATCH_SIZE) {
-                    flush(batch, storeId, tally);
-                    batch.clear();
+                raw.add(new RawRow(reader.recordLine(), record));
+                if (raw.size() == BATCH_SIZE) {
+                    submit(writer, inFlight, check(raw, columns, tally), storeId, tally, statistics);
+                    raw.clear();
                     progress.accept(tally.rowsRead);
                 }
             }
-            flush(batch, storeId, tally);
+            submit(writer, inFlight, check(raw, columns, tally), storeId, tally, statistics);
+            while (!inFlight.isEmpty()) {
+                await(inFlight.removeFirst());
+            }
             progress.accept(tally.rowsRead);
+        } finally {
+            writer.shutdownNow();
         }
+        List<ImportReport.Rejection> rejections = new ArrayList<>(tally.rejections);
+        rejections.sort(java.util.Comparator.comparingLong(ImportReport.Rejection::line));
         ImportReport report = new ImportReport(tally.rowsRead, tally.imported, tally.rejected, tally.byReason,
-                tally.rejections, System.currentTimeMillis() - started);
+                rejections, System.currentTimeMillis() - started);
         transactions.executeWithoutResult(s -> audit.record("MEMBERS_IMPORTED", "member_import", started, null,
                 Map.of("rowsRead", report.rowsRead(), "imported", report.imported(), "rejected", report.rejected(),
                         "rejectedByReason", report.rejectedByReason())));
         return report;
+    }
+
+    /** Checks a batch of rows on all cores; phone parsing is the costliest part of an import. */
+    private List<Row> check(List<RawRow> raw, Map<String, Integer> columns, Tally tally) {
+        return raw.parallelStream().map(r -> row(r.line(), r.fields(), columns, tally)).filter(java.util.Objects::nonNull).toList();
+    }
+
+    private void submit(ExecutorService writer, Deque<Future<?>> inFlight, List<Row> batch, Long storeId, Tally tally,
+                        Statistics statistics) {
+        if (inFlight.size() >= BATCHES_IN_FLIGHT_MAX) {
+            await(inFlight.removeFirst());
+        }
+        inFlight.addLast(writer.submit(() -> {
+            flush(batch, storeId, tally);
+            statistics.refreshIfGrown(tally.imported());
+        }));
+    }
+
+    private static void await(Future<?> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("import interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Keeps the planner's row counts current while the table grows: without fresh statistics
+     * PostgreSQL keeps planning the duplicate checks as for an empty table (sequential scans), and a
+     * large import slows to a crawl. Refreshed each time the table has doubled, so O(log n) times.
+     */
+    private final class Statistics {
+        private final long initial;
+        private long lastAnalyzedAt;
+
+        Statistics(long initial) {
+            this.initial = initial;
+            this.lastAnalyzedAt = initial;
+        }
+
+        void refreshIfGrown(long imported) {
+            long rows = initial + imported;
+            if (rows >= ANALYZE_FROM_ROWS && rows >= 2 * lastAnalyzedAt) {
+                repository.analyze();
+                lastAnalyzedAt = rows;
+            }
+        }
     }
 
     private static Map<String, Integer> header(List<String> header) {
@@ -172,7 +241,7 @@ public class MemberImport {
             for (Row row : rows) {
                 try {
                     members.enrol(row.details(), EnrolmentChannel.IMPORT, storeId);
-                    tally.imported++;
+                    tally.countImported(1);
                 } catch (ProblemException p) {
                     tally.reject(row.line(), p.errors().isEmpty() ? p.getMessage()
                             : p.errors().getFirst().field() + ": " + p.errors().getFirst().message());
@@ -195,7 +264,7 @@ public class MemberImport {
         Set<String> takenPhones = repository.existing("members", "phone", phones);
         Set<String> takenExternal = repository.existing("members", "external_id", externalIds);
         Set<String> takenCards = repository.existing("cards", "card_number", cards);
-        Map<String, Long> referrers = repository.idsByReferralCodes(referrals);
+        Map<String, Long> referrers = referrals.isEmpty() ? Map.of() : repository.idsByReferralCodes(referrals);
 
         Set<String> seen = new HashSet<>();
         List<Row> accepted = new ArrayList<>(rows.size());
@@ -253,18 +322,15 @@ public class MemberImport {
         return numbers;
     }
 
-    private List<String> referralCodes(int count) {
+    /**
+     * New referral codes, distinct within the batch. A clash with an existing code (about one batch
+     * in a thousand at a million members) fails the batch's unique constraint, and the batch is then
+     * enrolled row by row, where every row gets a checked code.
+     */
+    private static List<String> referralCodes(int count) {
         Set<String> codes = new HashSet<>();
         while (codes.size() < count) {
-            Set<String> candidates = new HashSet<>();
-            while (candidates.size() < count - codes.size()) {
-                String code = Secrets.random(8).toUpperCase(Locale.ROOT);
-                if (!codes.contains(code)) {
-                    candidates.add(code);
-                }
-            }
-            Set<String> taken = repository.existing("members", "referral_code", candidates);
-            candidates.stream().filter(c -> !taken.contains(c)).forEach(codes::add);
+            codes.add(Secrets.random(8).toUpperCase(Locale.ROOT));
         }
         return new ArrayList<>(codes);
     }
@@ -311,19 +377,30 @@ public class MemberImport {
         };
     }
 
+    private record RawRow(long line, List<String> fields) {
+    }
+
     private record Row(long line, MemberDetails details, MemberRules.Normalised fields) {
     }
 
     /** Running counts; a batch counts into a child that is merged only when its transaction commits. */
     private static final class Tally {
-        long rowsRead;
-        long imported;
+        volatile long rowsRead;
+        volatile long imported;
         long rejected;
         final Map<String, Long> byReason = new TreeMap<>();
         final List<ImportReport.Rejection> rejections = new ArrayList<>();
         private Tally pending;
 
-        void reject(long line, String reason) {
+        synchronized void countImported(long n) {
+            imported += n;
+        }
+
+        synchronized long imported() {
+            return imported;
+        }
+
+        synchronized void reject(long line, String reason) {
             rejected++;
             String key = reason.replaceAll("'[^']*'", "'…'");
             byReason.merge(key.length() > 120 ? key.substring(0, 120) : key, 1L, Long::sum);
@@ -332,16 +409,16 @@ public class MemberImport {
             }
         }
 
-        Tally child() {
+        synchronized Tally child() {
             pending = new Tally();
             return pending;
         }
 
-        void discardChild() {
+        synchronized void discardChild() {
             pending = null;
         }
 
-        void merge() {
+        synchronized void merge() {
             if (pending == null) {
                 return;
             }

@@ -83,7 +83,12 @@ public class Members {
     }
 
     public Optional<Member> findByCard(String cardNumber) {
-        return CardNumber.parse(cardNumber).flatMap(c -> repository.idByCard(c.value())).flatMap(repository::find);
+        return CardNumber.parse(cardNumber).flatMap(c -> repository.findByCard(c.value()));
+    }
+
+    /** The member of a card together with all of their cards, in one database round trip. */
+    public Optional<Map.Entry<Member, List<Card>>> findWithCardsByCard(String cardNumber) {
+        return CardNumber.parse(cardNumber).flatMap(c -> repository.findWithCardsByCard(c.value()));
     }
 
     public Optional<Member> findByPhone(String phone) {

@@ -83,6 +83,31 @@ public class MemberRepository {
                 .query(MemberRepository::member).optional();
     }
 
+    public Optional<Member> findByCard(String cardNumber) {
+        return jdbc.sql("SELECT m.* FROM cards c JOIN members m ON m.id = c.member_id WHERE c.card_number = :n")
+                .param("n", cardNumber).query(MemberRepository::member).optional();
+    }
+
+    /** A member found by any of its cards, with all its cards, in one round trip (the till's lookup). */
+    public Optional<Map.Entry<Member, List<Card>>> findWithCardsByCard(String cardNumber) {
+        List<Map.Entry<Member, Card>> rows = jdbc.sql("""
+                SELECT m.*, o.id AS card_id, o.card_number AS card_number, o.status AS card_status,
+                       o.issued_at AS card_issued_at, o.blocked_at AS card_blocked_at, o.block_reason AS card_block_reason
+                FROM cards c JOIN members m ON m.id = c.member_id JOIN cards o ON o.member_id = m.id
+                WHERE c.card_number = :n ORDER BY o.id LIMIT 100""")
+                .param("n", cardNumber)
+                .query((rs, i) -> Map.entry(member(rs, i), new Card(rs.getLong("card_id"),
+                        new CardNumber(rs.getString("card_number")), new MemberId(rs.getLong("id")),
+                        Card.CardStatus.valueOf(rs.getString("card_status")),
+                        rs.getObject("card_issued_at", OffsetDateTime.class),
+                        rs.getObject("card_blocked_at", OffsetDateTime.class), rs.getString("card_block_reason"))))
+                .list();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Map.entry(rows.getFirst().getKey(), rows.stream().map(Map.Entry::getValue).toList()));
+    }
+
     public Optional<MemberId> idByCard(String cardNumber) {
         return jdbc.sql("SELECT member_id FROM cards WHERE card_number = :n").param("n", cardNumber)
                 .query((rs, i) -> new MemberId(rs.getLong(1))).optional();
@@ -183,6 +208,11 @@ public class MemberRepository {
                 .param("at", at).param("id", m.id().value()).param("version", m.version())
                 .update();
         return rows == 1;
+    }
+
+    /** Refreshes the planner's statistics (the same command on PostgreSQL and H2). */
+    public void analyze() {
+        jdbc.sql("ANALYZE").update();
     }
 
     public long count() {

@@ -1,0 +1,149 @@
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Patron's load generator (JDK only; run with `java bench/Bench.java …`). Closed-loop clients on
+ * loopback, each sending one request after the other; prints throughput and latency percentiles.
+ *
+ *   gen-members N FILE                      a members CSV for the import benchmark
+ *   enrol   BASE KEY CLIENTS SECONDS        POST /api/v1/members with new people
+ *   lookup  BASE KEY CARDS CLIENTS SECONDS  GET /api/v1/members?cardNumber= for cards listed in file CARDS
+ */
+public class Bench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "gen-members" -> generateMembers(Integer.parseInt(args[1]), Path.of(args[2]));
+            case "enrol" -> {
+                String base = args[1], key = args[2];
+                long run = System.currentTimeMillis() % 100_000_000L;
+                AtomicLong sequence = new AtomicLong();
+                load("enrol", Integer.parseInt(args[3]), Integer.parseInt(args[4]), client -> {
+                    long n = sequence.incrementAndGet();
+                    String body = "{\"email\":\"bench" + run + "x" + n + "@example.org\",\"firstName\":\"Bench\",\"lastName\":\"Member"
+                            + n + "\",\"language\":\"ru\",\"consents\":{\"emailMarketing\":true}}";
+                    return post(base + "/api/v1/members", key, body);
+                }, 201);
+            }
+            case "lookup" -> {
+                String base = args[1], key = args[2];
+                List<String> cards = Files.readAllLines(Path.of(args[3])).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+                Random seeds = new Random(42);
+                ConcurrentHashMap<Integer, Random> randoms = new ConcurrentHashMap<>();
+                load("lookup", Integer.parseInt(args[4]), Integer.parseInt(args[5]), client -> {
+                    Random r = randoms.computeIfAbsent(client, c -> new Random(seeds.nextLong() + c));
+                    return get(base + "/api/v1/members?cardNumber=" + cards.get(r.nextInt(cards.size())), key);
+                }, 200);
+            }
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    static void generateMembers(int n, Path file) throws IOException {
+        Random random = new Random(7);
+        String[] first = {"Anna", "Ivan", "Olga", "Sergei", "Maria", "Ion", "Elena", "Ani", "Aram", "Natalia"};
+        String[] last = {"Ivanova", "Petrov", "Smirnova", "Popescu", "Rusu", "Sargsyan", "Hakobyan", "Kuznetsova"};
+        String[] languages = {"ru", "ru", "ru", "ro", "hy", "en"};
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("externalId,phone,email,firstName,lastName,birthDate,language,emailMarketing\n");
+            for (int i = 1; i <= n; i++) {
+                out.write("C" + i + ",+7910" + String.format("%07d", i) + ",m" + i + "@bench.example.org,"
+                        + first[random.nextInt(first.length)] + "," + last[random.nextInt(last.length)] + ","
+                        + (1940 + random.nextInt(65)) + "-0" + (1 + random.nextInt(9)) + "-1" + random.nextInt(10) + ","
+                        + languages[random.nextInt(languages.length)] + "," + random.nextBoolean() + "\n");
+            }
+        }
+        System.out.println("generated " + n + " members into " + file);
+    }
+
+    static HttpResponse<String> post(String url, String key, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    interface Call {
+        HttpResponse<String> call(int client) throws Exception;
+    }
+
+    /** Runs CLIENTS closed-loop clients for SECONDS after a warm-up of a fifth of that, then prints. */
+    static void load(String name, int clients, int seconds, Call call, int expectedStatus) throws Exception {
+        long warmUpEnd = System.nanoTime() + Duration.ofSeconds(Math.max(2, seconds / 5)).toNanos();
+        long end = warmUpEnd + Duration.ofSeconds(seconds).toNanos();
+        List<long[]> latencies = new ArrayList<>();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            long[] mine = new long[4_000_000];
+            latencies.add(mine);
+            Thread.ofPlatform().start(() -> {
+                int count = 0;
+                try {
+                    while (System.nanoTime() < end) {
+                        long start = System.nanoTime();
+                        HttpResponse<String> response = call.call(client);
+                        long took = System.nanoTime() - start;
+                        if (response.statusCode() != expectedStatus) {
+                            if (errors.incrementAndGet() <= 3) {
+                                System.err.println(name + ": " + response.statusCode() + " " + response.body());
+                            }
+                        } else if (start >= warmUpEnd && count < mine.length - 1) {
+                            mine[++count] = took;
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    System.err.println(name + ": " + e);
+                } finally {
+                    mine[0] = count;
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        int total = latencies.stream().mapToInt(l -> (int) l[0]).sum();
+        long[] all = new long[total];
+        int i = 0;
+        for (long[] l : latencies) {
+            System.arraycopy(l, 1, all, i, (int) l[0]);
+            i += (int) l[0];
+        }
+        Arrays.sort(all);
+        System.out.printf("%s clients=%d seconds=%d ops=%d rate=%.1f/s p50=%.2fms p99=%.2fms max=%.2fms errors=%d%n",
+                name, clients, seconds, total, total / (double) seconds, pct(all, 50), pct(all, 99),
+                all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get());
+    }
+
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+}

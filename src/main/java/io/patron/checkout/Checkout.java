@@ -1,0 +1,414 @@
+package io.patron.checkout;
+
+import io.patron.checkout.internal.Pricing;
+import io.patron.checkout.internal.PurchaseRepository;
+import io.patron.checkout.internal.PurchaseRepository.StoredLine;
+import io.patron.checkout.internal.PurchaseRepository.StoredPurchase;
+import io.patron.checkout.internal.PurchaseRepository.StoredReturn;
+import io.patron.common.Caller;
+import io.patron.common.Page;
+import io.patron.common.PageRequest;
+import io.patron.common.ProblemException;
+import io.patron.common.Secrets;
+import io.patron.common.Validation;
+import io.patron.ledger.Ledger;
+import io.patron.ledger.PointsAccount;
+import io.patron.members.Card;
+import io.patron.members.CardNumber;
+import io.patron.members.Member;
+import io.patron.members.MemberId;
+import io.patron.members.MemberStatus;
+import io.patron.members.Members;
+import io.patron.program.ActiveProgram;
+import io.patron.program.Programs;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The till's side of the programme: quote a basket (no side effects), commit it exactly once per
+ * store and receipt id, and take goods back. A commit for a member runs under that member's ledger
+ * lock, so redemptions serialise per member while different members' commits never wait for each
+ * other. A retried commit or return answers the stored answer; a different body under a recorded id
+ * is a conflict.
+ */
+@Service
+public class Checkout {
+
+    private static final Pattern ID = Pattern.compile("[\\p{Alnum}._:/#-]{1,64}");
+
+    private final Members members;
+    private final Ledger ledger;
+    private final Programs programs;
+    private final Pricing pricing;
+    private final PurchaseRepository purchases;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final int offlineDays;
+
+    Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, PurchaseRepository purchases,
+             TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+             @Value("${patron.checkout.offline-days:30}") int offlineDays) {
+        this.members = members;
+        this.ledger = ledger;
+        this.programs = programs;
+        this.pricing = pricing;
+        this.purchases = purchases;
+        this.transactions = transactions;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.offlineDays = offlineDays;
+    }
+
+    /** Prices a basket as a commit would, without writing anything. */
+    public PurchaseResponse quote(Caller.Till till, PurchaseRequest request) {
+        OffsetDateTime now = now();
+        Basket basket = Basket.from(request, now, offlineDays);
+        Buyer buyer = resolve(basket);
+        PointsAccount account = buyer == null ? null : ledger.account(buyer.member().id(), now);
+        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, programs.active());
+        return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
+    }
+
+    /** Records a sale once; the answer is JSON, either new or the stored one of an earlier identical request. */
+    public Answer commit(Caller.Till till, PurchaseRequest request) {
+        OffsetDateTime now = now();
+        Basket basket = Basket.from(request, now, offlineDays);
+        String hash = Secrets.sha256(json.writeValueAsString(request));
+        Optional<StoredPurchase> earlier = purchases.findByReceipt(till.storeId(), basket.receiptId());
+        if (earlier.isPresent()) {
+            return replay(earlier.get(), hash);
+        }
+        try {
+            return transactions.execute(status -> record(till, basket, hash, now));
+        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")
+                    && !(e instanceof PessimisticLockingFailureException)) {
+                throw e;
+            }
+            // The same receipt was committed by a concurrent request: answer as its retry would be answered.
+            return purchases.findByReceipt(till.storeId(), basket.receiptId()).map(p -> replay(p, hash))
+                    .orElseThrow(() -> ProblemException.conflict("REQUEST_IN_PROGRESS",
+                            "This receipt is being recorded by another request; retry in a moment.", null));
+        }
+    }
+
+    private Answer record(Caller.Till till, Basket basket, String hash, OffsetDateTime now) {
+        Buyer buyer = resolve(basket);
+        Member member = buyer == null ? null : buyer.member();
+        PointsAccount account = member == null ? null : ledger.lock(member.id(), now);
+        ActiveProgram program = programs.active();
+        PricedBasket priced = pricing.price(basket, member, account, program);
+        long id = purchases.nextPurchaseId();
+        var earning = program.definition().earning();
+        OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());
+        OffsetDateTime expiresAt = basket.occurredAt().plusMonths(earning.expiryMonths());
+        PurchaseResponse.MemberSummary after = null;
+        if (buyer != null) {
+            boolean matured = !availableFrom.isAfter(now);
+            after = new PurchaseResponse.MemberSummary(member.id().value(), buyer.cardNumber(), member.firstName(),
+                    account.available() - priced.pointsRedeemed() + (matured ? priced.pointsEarned() : 0),
+                    account.pending() + (matured ? 0 : priced.pointsEarned()));
+        }
+        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true));
+        purchases.insert(new PurchaseRepository.NewPurchase(id, till.storeId(), till.tillId(), basket.receiptId(),
+                member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
+                basket.occurredAt(), now, priced, hash, response));
+        if (priced.pointsRedeemed() > 0) {
+            ledger.redeem(member.id(), priced.pointsRedeemed(), id, now);
+        }
+        if (priced.pointsEarned() > 0) {
+            ledger.earn(member.id(), priced.pointsEarned(), id, availableFrom, expiresAt, now);
+        }
+        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), till.storeId()));
+        return new Answer(response, false);
+    }
+
+    private static Answer replay(StoredPurchase earlier, String hash) {
+        if (!earlier.requestHash().equals(hash)) {
+            throw ProblemException.conflict("RECEIPT_ALREADY_RECORDED",
+                    "Receipt " + earlier.receiptId() + " was recorded with a different content.", "receiptId");
+        }
+        return new Answer(earlier.response(), true);
+    }
+
+    /** Takes goods of a purchase back; idempotent on the store and {@code returnId}. */
+    public Answer returnGoods(Caller.Till till, long purchaseId, ReturnRequest request) {
+        OffsetDateTime now = now();
+        Map<String, BigDecimal> wanted = checkReturn(request, now);
+        String hash = Secrets.sha256(json.writeValueAsString(request));
+        StoredPurchase purchase = purchases.find(purchaseId).filter(p -> p.storeId() == till.storeId())
+                .orElseThrow(() -> ProblemException.notFound("PURCHASE_NOT_FOUND", "No purchase " + purchaseId + " at this store."));
+        Optional<StoredReturn> earlier = purchases.findReturn(till.storeId(), request.returnId());
+        if (earlier.isPresent()) {
+            return replayReturn(earlier.get(), purchaseId, hash);
+        }
+        try {
+            return transactions.execute(status -> recordReturn(till, purchase, request, wanted, hash, now));
+        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_returns_id")
+                    && !(e instanceof PessimisticLockingFailureException)) {
+                throw e;
+            }
+            return purchases.findReturn(till.storeId(), request.returnId()).map(r -> replayReturn(r, purchaseId, hash))
+                    .orElseThrow(() -> ProblemException.conflict("REQUEST_IN_PROGRESS",
+                            "This return is being recorded by another request; retry in a moment.", null));
+        }
+    }
+
+    private Answer recordReturn(Caller.Till till, StoredPurchase purchase, ReturnRequest request,
+                                Map<String, BigDecimal> wanted, String hash, OffsetDateTime now) {
+        Member member = purchase.memberId() == null ? null : current(new MemberId(purchase.memberId()));
+        if (member != null) {
+            ledger.lock(member.id(), now);
+        }
+        purchases.lock(purchase.id());
+        Optional<StoredReturn> raced = purchases.findReturn(till.storeId(), request.returnId());
+        if (raced.isPresent()) {
+            return replayReturn(raced.get(), purchase.id(), hash);
+        }
+        List<StoredLine> lines = purchases.lines(purchase.id());
+        Map<String, StoredLine> byId = new HashMap<>();
+        lines.forEach(l -> byId.put(l.lineId(), l));
+        Validation v = new Validation();
+        int i = 0;
+        for (String lineId : wanted.keySet()) {
+            if (!byId.containsKey(lineId)) {
+                v.reject("lines[" + i + "].lineId", "the purchase has no line '" + lineId + "'");
+            }
+            i++;
+        }
+        v.throwIfInvalid();
+        Map<Integer, BigDecimal> before = purchases.returnedQuantities(purchase.id());
+        Map<Integer, BigDecimal> after = new HashMap<>(before);
+        Map<Integer, BigDecimal> quantities = new TreeMap<>();
+        for (var w : wanted.entrySet()) {
+            StoredLine line = byId.get(w.getKey());
+            BigDecimal total = before.getOrDefault(line.lineNo(), BigDecimal.ZERO).add(w.getValue());
+            if (total.compareTo(line.quantity()) > 0) {
+                throw ProblemException.unprocessable("RETURN_EXCEEDS_PURCHASE", "Line " + line.lineId() + ": "
+                        + line.quantity().stripTrailingZeros().toPlainString() + " bought, "
+                        + total.stripTrailingZeros().toPlainString() + " would be returned.");
+            }
+            after.put(line.lineNo(), total);
+            quantities.put(line.lineNo(), w.getValue());
+        }
+        Shares was = Shares.of(lines, before, purchase);
+        Shares will = Shares.of(lines, after, purchase);
+        long returnPk = purchases.nextReturnId();
+        long pointsDue = will.earnedReversed - was.earnedReversed;
+        long pointsRefunded = will.redeemedRefunded - was.redeemedRefunded;
+        Ledger.Reversal reversal = new Ledger.Reversal(0, 0);
+        PurchaseResponse.MemberSummary summary = null;
+        if (member != null) {
+            long forgivenBefore = purchases.returns(purchase.id()).stream().mapToLong(StoredReturn::pointsForgiven).sum();
+            reversal = ledger.reverseEarning(member.id(), pointsDue, purchase.id(), returnPk, forgivenBefore, now);
+            ledger.refundRedemption(member.id(), pointsRefunded, purchase.id(), returnPk, now);
+            PointsAccount account = ledger.account(member.id(), now);
+            summary = new PurchaseResponse.MemberSummary(member.id().value(), null, member.firstName(), account.available(),
+                    account.pending());
+        }
+        List<ReturnResponse.LineView> lineViews = quantities.entrySet().stream().map(e -> {
+            StoredLine line = lines.get(e.getKey());
+            BigDecimal refunded = share(line.net(), after.get(line.lineNo()), line.quantity())
+                    .subtract(share(line.net(), before.getOrDefault(line.lineNo(), BigDecimal.ZERO), line.quantity()));
+            return new ReturnResponse.LineView(line.lineId(), Basket.plain(e.getValue()), refunded);
+        }).toList();
+        ReturnResponse response = new ReturnResponse(request.returnId(), purchase.id(), purchase.receiptId(),
+                request.occurredAt() == null ? now : request.occurredAt(), lineViews,
+                will.refundedAmount.subtract(was.refundedAmount), will.refundMoney.subtract(was.refundMoney),
+                pointsRefunded, reversal.reversed(), reversal.forgiven(), summary);
+        String body = json.writeValueAsString(response);
+        purchases.insertReturn(returnPk, purchase.id(), till.storeId(), request.returnId(), response.occurredAt(), now,
+                response.refundMoney(), response.refundedAmount(), reversal.reversed(), reversal.forgiven(), pointsRefunded,
+                hash, body, quantities);
+        events.publishEvent(new GoodsReturned(purchase.id(), returnPk, member == null ? null : member.id().value()));
+        return new Answer(body, false);
+    }
+
+    /**
+     * What the returned quantities so far are worth, cumulatively. Computing the running totals (and
+     * taking differences) rather than each return on its own makes partial returns add up to exactly
+     * the purchase when everything has come back, whatever the rounding.
+     */
+    private record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded) {
+        static Shares of(List<StoredLine> lines, Map<Integer, BigDecimal> returned, StoredPurchase purchase) {
+            BigDecimal amount = BigDecimal.ZERO;
+            BigDecimal money = BigDecimal.ZERO;
+            BigDecimal eligiblePaidReturned = BigDecimal.ZERO;
+            BigDecimal pointsValueReturned = BigDecimal.ZERO;
+            BigDecimal pointsValueTotal = BigDecimal.ZERO;
+            for (StoredLine line : lines) {
+                BigDecimal q = returned.getOrDefault(line.lineNo(), BigDecimal.ZERO);
+                amount = amount.add(share(line.net(), q, line.quantity()));
+                money = money.add(share(line.paid(), q, line.quantity()));
+                if (line.eligible()) {
+                    eligiblePaidReturned = eligiblePaidReturned.add(line.paid().multiply(q).divide(line.quantity(), 10, RoundingMode.DOWN));
+                }
+                pointsValueReturned = pointsValueReturned.add(line.pointsValue().multiply(q).divide(line.quantity(), 10, RoundingMode.DOWN));
+                pointsValueTotal = pointsValueTotal.add(line.pointsValue());
+            }
+            long reversed = proportion(purchase.pointsEarned(), eligiblePaidReturned, purchase.eligiblePaid());
+            long refunded = proportion(purchase.pointsRedeemed(), pointsValueReturned, pointsValueTotal);
+            return new Shares(amount, money, reversed, refunded);
+        }
+
+        private static long proportion(long points, BigDecimal part, BigDecimal whole) {
+            if (points == 0 || whole.signum() == 0) {
+                return 0;
+            }
+            if (part.compareTo(whole) >= 0) {
+                return points;
+            }
+            return BigDecimal.valueOf(points).multiply(part).divide(whole, 0, RoundingMode.DOWN).longValueExact();
+        }
+    }
+
+    private static BigDecimal share(BigDecimal value, BigDecimal quantity, BigDecimal of) {
+        if (quantity.compareTo(of) >= 0) {
+            return value;
+        }
+        return value.multiply(quantity).divide(of, 2, RoundingMode.HALF_UP);
+    }
+
+    private static Answer replayReturn(StoredReturn earlier, long purchaseId, String hash) {
+        if (earlier.purchaseId() != purchaseId || !earlier.requestHash().equals(hash)) {
+            throw ProblemException.conflict("RETURN_ALREADY_RECORDED",
+                    "Return " + earlier.returnId() + " was recorded with a different content.", "returnId");
+        }
+        return new Answer(earlier.response(), true);
+    }
+
+    private Map<String, BigDecimal> checkReturn(ReturnRequest r, OffsetDateTime now) {
+        Validation v = new Validation();
+        if (r.returnId() == null || !ID.matcher(r.returnId()).matches()) {
+            v.reject("returnId", "is required: 1 to 64 letters, digits or . _ : / # -");
+        }
+        if (r.occurredAt() != null && r.occurredAt().isAfter(now.plus(Basket.FUTURE_TOLERANCE))) {
+            v.reject("occurredAt", "is more than 5 minutes in the future");
+        }
+        Map<String, BigDecimal> wanted = new java.util.LinkedHashMap<>();
+        if (r.lines() == null || r.lines().isEmpty()) {
+            v.reject("lines", "name at least one line to return");
+        } else if (r.lines().size() > Basket.LINES_MAX) {
+            v.reject("lines", "at most " + Basket.LINES_MAX + " lines");
+        } else {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < r.lines().size(); i++) {
+                ReturnRequest.Line l = r.lines().get(i);
+                String at = "lines[" + i + "]";
+                if (l == null || l.lineId() == null || !ID.matcher(l.lineId()).matches()) {
+                    v.reject(at + ".lineId", "is required");
+                    continue;
+                }
+                if (!seen.add(l.lineId())) {
+                    v.reject(at + ".lineId", "'" + l.lineId() + "' appears twice");
+                }
+                if (l.quantity() == null || l.quantity().signum() <= 0 || l.quantity().stripTrailingZeros().scale() > 3
+                        || l.quantity().compareTo(Basket.QUANTITY_MAX) > 0) {
+                    v.reject(at + ".quantity", "must be greater than 0, with at most 3 decimals");
+                } else {
+                    wanted.put(l.lineId(), l.quantity());
+                }
+            }
+        }
+        v.throwIfInvalid();
+        return wanted;
+    }
+
+    /** The buyer named by the basket; null for an anonymous sale. */
+    private Buyer resolve(Basket basket) {
+        if (basket.member() == null) {
+            return null;
+        }
+        Member member;
+        String cardNumber;
+        if (basket.member().cardNumber() != null && !basket.member().cardNumber().isBlank()) {
+            String number = basket.member().cardNumber().trim();
+            if (!CardNumber.isValid(number)) {
+                throw ProblemException.invalid("member.cardNumber", "is not a valid EAN-13 card number");
+            }
+            Card card = members.card(number).orElseThrow(() -> memberNotFound());
+            if (!card.active()) {
+                throw ProblemException.unprocessable("CARD_BLOCKED", "This card is blocked; ask for the member's new card.");
+            }
+            member = members.get(card.memberId());
+            cardNumber = number;
+        } else {
+            member = members.findByPhone(basket.member().phone()).orElseThrow(() -> memberNotFound());
+            cardNumber = members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null);
+        }
+        if (member.status() == MemberStatus.BLOCKED) {
+            throw ProblemException.unprocessable("MEMBER_BLOCKED", "This member is blocked: no points are earned or redeemed.");
+        }
+        if (!member.active()) {
+            throw memberNotFound();
+        }
+        return new Buyer(member, cardNumber);
+    }
+
+    /** The member a purchase's points now belong to: a merged duplicate's survivor. */
+    private Member current(MemberId id) {
+        Member member = members.get(id);
+        for (int hops = 0; member.status() == MemberStatus.MERGED && member.mergedInto() != null && hops < 10; hops++) {
+            member = members.get(member.mergedInto());
+        }
+        return member;
+    }
+
+    private static PurchaseResponse.MemberSummary summary(Buyer buyer, PointsAccount account) {
+        return new PurchaseResponse.MemberSummary(buyer.member().id().value(), buyer.cardNumber(),
+                buyer.member().firstName(), account.available(), account.pending());
+    }
+
+    private static ProblemException memberNotFound() {
+        return ProblemException.notFound("MEMBER_NOT_FOUND", "No member has this card or phone.");
+    }
+
+    public Optional<StoredPurchase> purchase(long id) {
+        return purchases.find(id);
+    }
+
+    public List<StoredReturn> returnsOf(long purchaseId) {
+        return purchases.returns(purchaseId);
+    }
+
+    public Page<PurchaseSummary> byReceipt(Long storeId, String receiptId, PageRequest page) {
+        return purchases.byReceipt(storeId, receiptId, page);
+    }
+
+    public Page<PurchaseSummary> ofMember(MemberId member, PageRequest page) {
+        return purchases.ofMember(member.value(), page);
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
+    }
+
+    private record Buyer(Member member, String cardNumber) {
+    }
+
+    /** An answer as stored JSON; {@code replayed} when it repeats the answer to an earlier identical request. */
+    public record Answer(String json, boolean replayed) {
+    }
+}

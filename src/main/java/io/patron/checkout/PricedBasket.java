@@ -1,0 +1,53 @@
+package io.patron.checkout;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * The answer of the pricing pipeline for a basket: every line with its discount and the share of
+ * the points payment it carries, the rules that applied and what the member earns and may redeem.
+ * A quote shows it; a commit records it.
+ */
+public record PricedBasket(int programVersion, String currency, List<PricedLine> lines, List<AppliedRule> appliedRules,
+                           List<Message> messages, long maxRedeemablePoints, long pointsRedeemed, BigDecimal pointsValue,
+                           BigDecimal eligiblePaid, long pointsEarned) {
+
+    public PricedBasket {
+        lines = List.copyOf(lines);
+        appliedRules = List.copyOf(appliedRules);
+        messages = List.copyOf(messages);
+    }
+
+    public BigDecimal subtotal() {
+        return lines.stream().map(PricedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    public BigDecimal discountTotal() {
+        return lines.stream().map(PricedLine::discount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** Money to pay: subtotal less discounts less what points pay. */
+    public BigDecimal total() {
+        return subtotal().subtract(discountTotal()).subtract(pointsValue);
+    }
+
+    /** A line after pricing; {@code paid} is the money part, the one that earns points. */
+    public record PricedLine(Basket.BasketLine line, boolean excluded, BigDecimal amount, BigDecimal discount,
+                             BigDecimal pointsValue) {
+        public BigDecimal net() {
+            return amount.subtract(discount);
+        }
+
+        public BigDecimal paid() {
+            return net().subtract(pointsValue);
+        }
+    }
+
+    /** A rule that changed the price or the points, with its effect in words. */
+    public record AppliedRule(String id, String name, String effect) {
+    }
+
+    /** A line for the cashier's screen or the printed receipt, in the member's language. */
+    public record Message(String audience, String text) {
+    }
+}

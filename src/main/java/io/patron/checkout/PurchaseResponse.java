@@ -1,0 +1,45 @@
+package io.patron.checkout;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The till's answer to a quote or a commit (PRODUCT.md, "Contract for tills"). A commit adds the
+ * purchase id, the coupons issued and the draw tickets; the stored commit answer is replayed as it
+ * was for a retried request.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime occurredAt, int programVersion,
+                               String currency, MemberSummary member, BigDecimal subtotal, BigDecimal discountTotal,
+                               long pointsRedeemed, BigDecimal pointsValue, BigDecimal total, long pointsEarned,
+                               long maxRedeemablePoints, List<LineView> lines, List<PricedBasket.AppliedRule> appliedRules,
+                               List<CouponView> coupons, List<PricedBasket.Message> messages,
+                               List<Object> issuedCoupons, List<Object> drawTickets) {
+
+    /** The member as the till needs them, with points as they are after this receipt (for a commit) or now (quote). */
+    public record MemberSummary(long id, String cardNumber, String firstName, long pointsAvailable, long pointsPending) {
+    }
+
+    public record LineView(String lineId, BigDecimal quantity, BigDecimal unitPrice, BigDecimal amount, BigDecimal discount,
+                           BigDecimal pointsValue, BigDecimal total, boolean excluded) {
+        static LineView of(PricedBasket.PricedLine l) {
+            return new LineView(l.line().lineId(), l.line().quantity(), l.line().unitPrice(), l.amount(), l.discount(),
+                    l.pointsValue(), l.paid(), l.excluded());
+        }
+    }
+
+    /** What happened to a coupon code the till sent: APPLIED, or REJECTED with a reason. */
+    public record CouponView(String code, String status, String reason) {
+    }
+
+    static PurchaseResponse of(Long purchaseId, Basket basket, PricedBasket priced, MemberSummary member, boolean commit) {
+        List<CouponView> coupons = basket.couponCodes().stream().map(c -> new CouponView(c, "REJECTED", "NOT_FOUND")).toList();
+        return new PurchaseResponse(purchaseId, basket.receiptId(), basket.occurredAt(), priced.programVersion(),
+                priced.currency(), member, priced.subtotal(), priced.discountTotal(), priced.pointsRedeemed(),
+                priced.pointsValue(), priced.total(), priced.pointsEarned(), priced.maxRedeemablePoints(),
+                priced.lines().stream().map(LineView::of).toList(), priced.appliedRules(), coupons, priced.messages(),
+                commit ? List.of() : null, commit ? List.of() : null);
+    }
+}

@@ -1,0 +1,31 @@
+package io.patron.checkout.internal;
+
+import io.patron.checkout.Basket;
+import io.patron.checkout.PricedBasket;
+import io.patron.ledger.PointsAccount;
+import io.patron.members.Member;
+import io.patron.program.ActiveProgram;
+import java.util.List;
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Prices a basket by running the stages in order. Pricing has no side effects: a quote and a commit
+ * of the same basket for the same member state give the same answer.
+ */
+@Component
+public class Pricing {
+
+    private final List<PricingStage> stages;
+
+    Pricing(MessageSource messages) {
+        this.stages = List.of(new ExcludedCategories(), new PointsPayment(), new BaseEarning(), new TillMessages(messages));
+    }
+
+    /** @param member the buyer, or null for an anonymous sale; {@code account} then is null too */
+    public PricedBasket price(Basket basket, Member member, PointsAccount account, ActiveProgram program) {
+        PricingContext context = new PricingContext(basket, member, account, program);
+        stages.forEach(stage -> stage.apply(context));
+        return context.result();
+    }
+}

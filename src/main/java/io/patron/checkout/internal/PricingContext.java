@@ -1,0 +1,61 @@
+package io.patron.checkout.internal;
+
+import io.patron.checkout.Basket;
+import io.patron.checkout.PricedBasket;
+import io.patron.ledger.PointsAccount;
+import io.patron.members.Member;
+import io.patron.program.ActiveProgram;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The working state of one pricing run: the basket, who buys, the programme and the lines so far. */
+final class PricingContext {
+
+    final Basket basket;
+    final Member member;
+    final PointsAccount account;
+    final ActiveProgram program;
+    final List<LineState> lines = new ArrayList<>();
+    final List<PricedBasket.AppliedRule> appliedRules = new ArrayList<>();
+    final List<PricedBasket.Message> messages = new ArrayList<>();
+    long maxRedeemablePoints;
+    long pointsRedeemed;
+    BigDecimal pointsValue = BigDecimal.ZERO.setScale(2);
+    BigDecimal eligiblePaid = BigDecimal.ZERO.setScale(2);
+    long pointsEarned;
+
+    PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program) {
+        this.basket = basket;
+        this.member = member;
+        this.account = account;
+        this.program = program;
+        basket.lines().forEach(l -> lines.add(new LineState(l)));
+    }
+
+    PricedBasket result() {
+        return new PricedBasket(program.version(), program.definition().currency(),
+                lines.stream().map(LineState::priced).toList(), appliedRules, messages, maxRedeemablePoints,
+                pointsRedeemed, pointsValue, eligiblePaid, pointsEarned);
+    }
+
+    /** A line being priced. */
+    static final class LineState {
+        final Basket.BasketLine line;
+        boolean excluded;
+        BigDecimal discount = BigDecimal.ZERO.setScale(2);
+        BigDecimal pointsValue = BigDecimal.ZERO.setScale(2);
+
+        LineState(Basket.BasketLine line) {
+            this.line = line;
+        }
+
+        BigDecimal net() {
+            return line.amount().subtract(discount);
+        }
+
+        PricedBasket.PricedLine priced() {
+            return new PricedBasket.PricedLine(line, excluded, line.amount(), discount, pointsValue);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.patron.checkout.internal;
+
+import io.patron.checkout.PricedBasket;
+import io.patron.checkout.PurchaseSummary;
+import io.patron.common.Page;
+import io.patron.common.PageRequest;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Purchases, their lines and their returns. A purchase row is written once and never changed. */
+@Repository
+public class PurchaseRepository {
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batch;
+
+    PurchaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    public long nextPurchaseId() {
+        return jdbc.sql("SELECT nextval('purchase_seq')").query(Long.class).single();
+    }
+
+    public Optional<StoredPurchase> findByReceipt(long storeId, String receiptId) {
+        return jdbc.sql("SELECT * FROM purchases WHERE store_id = :s AND receipt_id = :r").param("s", storeId)
+                .param("r", receiptId).query(PurchaseRepository::purchase).optional();
+    }
+
+    public Optional<StoredPurchase> find(long id) {
+        return jdbc.sql("SELECT * FROM purchases WHERE id = :id").param("id", id).query(PurchaseRepository::purchase).optional();
+    }
+
+    public Optional<StoredPurchase> lock(long id) {
+        return jdbc.sql("SELECT * FROM purchases WHERE id = :id FOR UPDATE").param("id", id)
+                .query(PurchaseRepository::purchase).optional();
+    }
+
+    public void insert(NewPurchase p) {
+        jdbc.sql("""
+                INSERT INTO purchases (id, store_id, till_id, receipt_id, member_id, card_number, occurred_at, recorded_at,
+                    program_version, currency, subtotal, discount_total, points_redeemed, points_value, total,
+                    eligible_paid, points_earned, request_hash, response)
+                VALUES (:id, :store, :till, :receipt, :member, :card, :occurred, :recorded, :version, :currency, :subtotal,
+                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response)""")
+                .param("id", p.id()).param("store", p.storeId()).param("till", p.tillId()).param("receipt", p.receiptId())
+                .param("member", p.memberId()).param("card", p.cardNumber()).param("occurred", p.occurredAt())
+                .param("recorded", p.recordedAt()).param("version", p.priced().programVersion())
+                .param("currency", p.priced().currency()).param("subtotal", p.priced().subtotal())
+                .param("discount", p.priced().discountTotal()).param("redeemed", p.priced().pointsRedeemed())
+                .param("pointsValue", p.priced().pointsValue()).param("total", p.priced().total())
+                .param("eligiblePaid", p.priced().eligiblePaid()).param("earned", p.priced().pointsEarned())
+                .param("hash", p.requestHash()).param("response", p.response())
+                .update();
+        List<PricedBasket.PricedLine> lines = p.priced().lines();
+        MapSqlParameterSource[] rows = new MapSqlParameterSource[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            PricedBasket.PricedLine l = lines.get(i);
+            rows[i] = new MapSqlParameterSource().addValue("purchase", p.id()).addValue("no", i)
+                    .addValue("lineId", l.line().lineId()).addValue("sku", l.line().sku()).addValue("name", l.line().name())
+                    .addValue("category", l.line().category()).addValue("quantity", l.line().quantity())
+                    .addValue("unitPrice", l.line().unitPrice()).addValue("amount", l.amount())
+                    .addValue("discount", l.discount()).addValue("pointsValue", l.pointsValue()).addValue("paid", l.paid())
+                    .addValue("eligible", !l.excluded());
+        }
+        batch.batchUpdate("""
+                INSERT INTO purchase_lines (purchase_id, line_no, line_id, sku, name, category, quantity, unit_price, amount,
+                    discount, points_value, paid, eligible)
+                VALUES (:purchase, :no, :lineId, :sku, :name, :category, :quantity, :unitPrice, :amount, :discount,
+                    :pointsValue, :paid, :eligible)""", rows);
+    }
+
+    public List<StoredLine> lines(long purchaseId) {
+        return jdbc.sql("SELECT * FROM purchase_lines WHERE purchase_id = :p ORDER BY line_no").param("p", purchaseId)
+                .query((rs, i) -> new StoredLine(rs.getInt("line_no"), rs.getString("line_id"), rs.getBigDecimal("quantity"),
+                        rs.getBigDecimal("amount"), rs.getBigDecimal("discount"), rs.getBigDecimal("points_value"),
+                        rs.getBigDecimal("paid"), rs.getBoolean("eligible")))
+                .list();
+    }
+
+    public Optional<StoredReturn> findReturn(long storeId, String returnId) {
+        return jdbc.sql("SELECT * FROM purchase_returns WHERE store_id = :s AND return_id = :r").param("s", storeId)
+                .param("r", returnId).query(PurchaseRepository::returned).optional();
+    }
+
+    public List<StoredReturn> returns(long purchaseId) {
+        return jdbc.sql("SELECT * FROM purchase_returns WHERE purchase_id = :p ORDER BY id").param("p", purchaseId)
+                .query(PurchaseRepository::returned).list();
+    }
+
+    /** Quantities already returned, by line number. */
+    public Map<Integer, BigDecimal> returnedQuantities(long purchaseId) {
+        Map<Integer, BigDecimal> returned = new HashMap<>();
+        jdbc.sql("""
+                SELECT l.line_no, SUM(l.quantity) AS q FROM return_lines l JOIN purchase_returns r ON r.id = l.return_pk
+                WHERE r.purchase_id = :p GROUP BY l.line_no""")
+                .param("p", purchaseId).query((rs, i) -> returned.put(rs.getInt("line_no"), rs.getBigDecimal("q"))).list();
+        return returned;
+    }
+
+    public long nextReturnId() {
+        return jdbc.sql("SELECT nextval('purchase_seq')").query(Long.class).single();
+    }
+
+    public void insertReturn(long id, long purchaseId, long storeId, String returnId, OffsetDateTime occurredAt,
+                             OffsetDateTime recordedAt, BigDecimal refundMoney, BigDecimal refundedAmount, long reversed,
+                             long forgiven, long refunded, String hash, String response, Map<Integer, BigDecimal> quantities) {
+        jdbc.sql("""
+                INSERT INTO purchase_returns (id, purchase_id, store_id, return_id, occurred_at, recorded_at, refunded_money,
+                    refunded_amount, points_reversed, points_forgiven, points_refunded, request_hash, response)
+                VALUES (:id, :p, :s, :r, :occurred, :recorded, :money, :amount, :reversed, :forgiven, :refunded, :hash, :response)""")
+                .param("id", id).param("p", purchaseId).param("s", storeId).param("r", returnId).param("occurred", occurredAt)
+                .param("recorded", recordedAt).param("money", refundMoney).param("amount", refundedAmount)
+                .param("reversed", reversed).param("forgiven", forgiven).param("refunded", refunded).param("hash", hash)
+                .param("response", response).update();
+        quantities.forEach((line, quantity) -> jdbc.sql("INSERT INTO return_lines (return_pk, line_no, quantity) VALUES (:r, :l, :q)")
+                .param("r", id).param("l", line).param("q", quantity).update());
+    }
+
+    public Page<PurchaseSummary> ofMember(long memberId, PageRequest page) {
+        long total = jdbc.sql("SELECT COUNT(*) FROM purchases WHERE member_id = :m").param("m", memberId).query(Long.class).single();
+        List<PurchaseSummary> items = jdbc.sql("""
+                SELECT p.*, s.code AS store_code FROM purchases p JOIN stores s ON s.id = p.store_id
+                WHERE p.member_id = :m ORDER BY p.occurred_at DESC, p.id DESC LIMIT :l OFFSET :o""")
+                .param("m", memberId).param("l", page.size()).param("o", page.offset())
+                .query(PurchaseRepository::summary).list();
+        return new Page<>(items, page.page(), page.size(), total);
+    }
+
+    public Page<PurchaseSummary> byReceipt(Long storeId, String receiptId, PageRequest page) {
+        String where = " WHERE p.receipt_id = :r AND (CAST(:s AS BIGINT) IS NULL OR p.store_id = :s)";
+        long total = jdbc.sql("SELECT COUNT(*) FROM purchases p" + where).param("r", receiptId).param("s", storeId)
+                .query(Long.class).single();
+        List<PurchaseSummary> items = jdbc.sql("SELECT p.*, s.code AS store_code FROM purchases p JOIN stores s ON s.id = p.store_id"
+                        + where + " ORDER BY p.id DESC LIMIT :l OFFSET :o")
+                .param("r", receiptId).param("s", storeId).param("l", page.size()).param("o", page.offset())
+                .query(PurchaseRepository::summary).list();
+        return new Page<>(items, page.page(), page.size(), total);
+    }
+
+    private static PurchaseSummary summary(ResultSet rs, int i) throws SQLException {
+        long member = rs.getLong("member_id");
+        return new PurchaseSummary(rs.getLong("id"), rs.getLong("store_id"), rs.getString("store_code"),
+                rs.getString("receipt_id"), rs.wasNull() ? null : member, rs.getObject("occurred_at", OffsetDateTime.class),
+                rs.getBigDecimal("subtotal"), rs.getBigDecimal("total"), rs.getLong("points_earned"),
+                rs.getLong("points_redeemed"));
+    }
+
+    private static StoredPurchase purchase(ResultSet rs, int i) throws SQLException {
+        long member = rs.getLong("member_id");
+        Long memberId = rs.wasNull() ? null : member;
+        return new StoredPurchase(rs.getLong("id"), rs.getLong("store_id"), rs.getString("receipt_id"), memberId,
+                rs.getObject("occurred_at", OffsetDateTime.class), rs.getLong("points_redeemed"),
+                rs.getBigDecimal("points_value"), rs.getLong("points_earned"), rs.getBigDecimal("eligible_paid"),
+                rs.getString("request_hash"), rs.getString("response"));
+    }
+
+    private static StoredReturn returned(ResultSet rs, int i) throws SQLException {
+        return new StoredReturn(rs.getLong("id"), rs.getLong("purchase_id"), rs.getString("return_id"),
+                rs.getBigDecimal("refunded_money"), rs.getBigDecimal("refunded_amount"), rs.getLong("points_reversed"),
+                rs.getLong("points_forgiven"), rs.getLong("points_refunded"), rs.getString("request_hash"),
+                rs.getString("response"));
+    }
+
+    public record NewPurchase(long id, long storeId, Long tillId, String receiptId, Long memberId, String cardNumber,
+                              OffsetDateTime occurredAt, OffsetDateTime recordedAt, PricedBasket priced, String requestHash,
+                              String response) {
+    }
+
+    public record StoredPurchase(long id, long storeId, String receiptId, Long memberId, OffsetDateTime occurredAt,
+                                 long pointsRedeemed, BigDecimal pointsValue, long pointsEarned, BigDecimal eligiblePaid,
+                                 String requestHash, String response) {
+    }
+
+    public record StoredLine(int lineNo, String lineId, BigDecimal quantity, BigDecimal amount, BigDecimal discount,
+                             BigDecimal pointsValue, BigDecimal paid, boolean eligible) {
+        public BigDecimal net() {
+            return amount.subtract(discount);
+        }
+    }
+
+    public record StoredReturn(long id, long purchaseId, String returnId, BigDecimal refundMoney, BigDecimal refundedAmount,
+                               long pointsReversed, long pointsForgiven, long pointsRefunded, String requestHash,
+                               String response) {
+    }
+}

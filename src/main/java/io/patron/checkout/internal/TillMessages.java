@@ -1,0 +1,36 @@
+package io.patron.checkout.internal;
+
+import io.patron.checkout.PricedBasket;
+import java.util.Locale;
+import org.springframework.context.MessageSource;
+
+/** What the cashier tells the member, in the member's language: a greeting and the points they have. */
+final class TillMessages implements PricingStage {
+
+    private final MessageSource messages;
+
+    TillMessages(MessageSource messages) {
+        this.messages = messages;
+    }
+
+    @Override
+    public void apply(PricingContext context) {
+        if (context.member == null) {
+            return;
+        }
+        Locale locale = context.member.language().locale();
+        String name = context.member.firstName();
+        if (name != null && !name.isBlank()) {
+            context.messages.add(new PricedBasket.Message("CASHIER",
+                    messages.getMessage("till.greeting", new Object[] {name}, locale)));
+        }
+        if (context.account != null) {
+            context.messages.add(new PricedBasket.Message("CASHIER",
+                    messages.getMessage("till.points", new Object[] {context.account.available(), context.account.pending()}, locale)));
+        }
+        if (context.pointsEarned > 0) {
+            context.messages.add(new PricedBasket.Message("RECEIPT",
+                    messages.getMessage("till.earned", new Object[] {context.pointsEarned}, locale)));
+        }
+    }
+}

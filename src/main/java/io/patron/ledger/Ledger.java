@@ -1,0 +1,286 @@
+package io.patron.ledger;
+
+import io.patron.common.Page;
+import io.patron.common.PageRequest;
+import io.patron.ledger.internal.LedgerRepository;
+import io.patron.members.MemberId;
+import io.patron.members.MembersMerged;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The points ledger: append-only, double-entry transfers between member accounts and the programme's
+ * accounts (issued, redeemed, expired, adjusted, reversed), with earned points kept as lots that
+ * mature and expire. The sum of all transfers is zero by construction (each moves an amount from one
+ * account to another), a member's cached balance is the sum of its transfers, and it equals the sum
+ * of its open lots.
+ *
+ * <p>Every change to a member's points happens inside the caller's transaction, after
+ * {@link #lock(MemberId, OffsetDateTime)}: the row lock on the member's account serialises that member's
+ * operations (no lost update, no double spend) while different members never wait for each other.
+ */
+@Service
+public class Ledger {
+
+    /** A debt never expires. */
+    static final OffsetDateTime NEVER = OffsetDateTime.parse("9999-12-31T00:00:00Z");
+    public static final int EXPIRING_WINDOW_DAYS = 90;
+
+    private final LedgerRepository repository;
+    private final java.time.Clock clock;
+
+    Ledger(LedgerRepository repository, java.time.Clock clock) {
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    /** Locks the member's account until the transaction ends and returns their points at {@code now}. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public PointsAccount lock(MemberId member, OffsetDateTime now) {
+        repository.lockAccount(member.value(), now);
+        return account(member, now);
+    }
+
+    /** The member's points at {@code now}, derived from the lots (expired lots never count as available). */
+    public PointsAccount account(MemberId member, OffsetDateTime now) {
+        long available = 0;
+        long pending = 0;
+        long total = 0;
+        Map<LocalDate, Long> expiring = new TreeMap<>();
+        OffsetDateTime horizon = now.plusDays(EXPIRING_WINDOW_DAYS);
+        for (Lot lot : repository.openLots(member.value())) {
+            total += lot.remaining();
+            if (lot.availableAt(now)) {
+                available += lot.remaining();
+            } else if (lot.pendingAt(now)) {
+                pending += lot.remaining();
+            }
+            if (lot.remaining() > 0 && lot.expiresAt().isAfter(now) && !lot.expiresAt().isAfter(horizon)) {
+                expiring.merge(lot.expiresAt().toLocalDate(), lot.remaining(), Long::sum);
+            }
+        }
+        List<PointsAccount.Expiring> soon = new ArrayList<>();
+        expiring.forEach((date, points) -> soon.add(new PointsAccount.Expiring(points, date)));
+        return new PointsAccount(total, available, pending, soon);
+    }
+
+    /** Credits earned points as a lot that matures at {@code availableFrom} and expires at {@code expiresAt}. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void earn(MemberId member, long points, long purchaseId, OffsetDateTime availableFrom, OffsetDateTime expiresAt,
+                     OffsetDateTime now) {
+        requirePositive(points);
+        long transfer = repository.transfer(null, ProgramAccount.ISSUED, member.value(), null, points,
+                TransferCode.EARN_PURCHASE, purchaseId, null, null, null, now);
+        repository.insertLot(member.value(), transfer, purchaseId, points, availableFrom, expiresAt, now);
+        repository.addToBalance(member.value(), points);
+    }
+
+    /**
+     * Spends available points, the soonest-expiring lots first. The caller has checked, under the
+     * lock, that {@code points} does not exceed what is available.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void redeem(MemberId member, long points, long purchaseId, OffsetDateTime now) {
+        requirePositive(points);
+        long transfer = repository.transfer(member.value(), null, null, ProgramAccount.REDEEMED, points,
+                TransferCode.REDEEM, purchaseId, null, null, null, now);
+        long left = consume(member, points, transfer, now, false, "REDEEM");
+        if (left > 0) {
+            throw new IllegalStateException("redeemed " + points + " points with only " + (points - left) + " available");
+        }
+        repository.addToBalance(member.value(), -points);
+    }
+
+    /**
+     * Takes back {@code points} earned on a purchase because goods came back: from the purchase's own
+     * lot first; what that lot lost to expiry is not taken twice (it is forgiven); the rest from
+     * pending lots, then available ones, and what is still missing becomes a debt, the one way a
+     * balance can go below zero.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Reversal reverseEarning(MemberId member, long points, long purchaseId, long returnPk, long forgivenBefore,
+                                   OffsetDateTime now) {
+        if (points <= 0) {
+            return new Reversal(0, 0);
+        }
+        var own = repository.purchaseLot(purchaseId, member.value());
+        long fromOwn = own.map(l -> Math.min(points, Math.max(0, l.remaining()))).orElse(0L);
+        long left = points - fromOwn;
+        long forgivable = own.map(l -> Math.max(0, repository.expiredFrom(l.id()) - forgivenBefore)).orElse(0L);
+        long forgiven = Math.min(left, forgivable);
+        long reversed = points - forgiven;
+        if (reversed == 0) {
+            return new Reversal(0, forgiven);
+        }
+        long transfer = repository.transfer(member.value(), null, null, ProgramAccount.REVERSED, reversed,
+                TransferCode.REVERSE_RETURN, purchaseId, returnPk, null, null, now);
+        if (fromOwn > 0) {
+            repository.moveLot(own.get().id(), transfer, -fromOwn, "REVERSE", now);
+        }
+        long missing = consume(member, reversed - fromOwn, transfer, now, true, "REVERSE");
+        if (missing > 0) {
+            repository.insertLot(member.value(), transfer, null, -missing, now, NEVER, now);
+        }
+        repository.addToBalance(member.value(), -reversed);
+        return new Reversal(reversed, forgiven);
+    }
+
+    /** Gives back points a purchase redeemed, into the lots they came from (latest-expiring first). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void refundRedemption(MemberId member, long points, long purchaseId, long returnPk, OffsetDateTime now) {
+        if (points <= 0) {
+            return;
+        }
+        long transfer = repository.transfer(null, ProgramAccount.REDEEMED, member.value(), null, points,
+                TransferCode.REFUND_RETURN, purchaseId, returnPk, null, null, now);
+        long left = points;
+        for (var owed : repository.unrefundedRedemption(purchaseId)) {
+            if (left == 0) {
+                break;
+            }
+            long back = Math.min(left, owed.points());
+            Lot lot = owed.lot();
+            if (lot.memberId() == member.value()) {
+                repository.moveLot(lot.id(), transfer, back, "REFUND", now);
+            } else {
+                // The lot belonged to a duplicate merged into this member since: give the points back
+                // to the member as a lot with the same maturity and expiry.
+                repository.moveLot(lot.id(), transfer, back, "REFUND", now);
+                repository.moveLot(lot.id(), null, -back, "MERGE", now);
+                repository.insertLot(member.value(), transfer, lot.purchaseId(), back, lot.availableFrom(), lot.expiresAt(), now);
+            }
+            left -= back;
+        }
+        if (left > 0) {
+            throw new IllegalStateException("refunding " + points + " points to purchase " + purchaseId
+                    + " that redeemed only " + (points - left) + " not yet refunded");
+        }
+        repository.addToBalance(member.value(), points);
+    }
+
+    /**
+     * A manual correction: positive points become a lot available at once; negative ones are taken
+     * like a redemption and may not exceed what is available.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void adjust(MemberId member, long points, long adjustmentId, String reason, OffsetDateTime expiresAt,
+                       OffsetDateTime now) {
+        if (points > 0) {
+            long transfer = repository.transfer(null, ProgramAccount.ADJUSTED, member.value(), null, points,
+                    TransferCode.ADJUST, null, null, adjustmentId, reason, now);
+            repository.insertLot(member.value(), transfer, null, points, now, expiresAt, now);
+        } else if (points < 0) {
+            long transfer = repository.transfer(member.value(), null, null, ProgramAccount.ADJUSTED, -points,
+                    TransferCode.ADJUST, null, null, adjustmentId, reason, now);
+            if (consume(member, -points, transfer, now, false, "ADJUST") > 0) {
+                throw new IllegalStateException("adjusted below the available points");
+            }
+        }
+        repository.addToBalance(member.value(), points);
+    }
+
+    /**
+     * Expires the points of the member's lots whose expiry has passed. Runs under the member's lock;
+     * returns the points expired (0 when another instance was first).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public long expire(MemberId member, OffsetDateTime now) {
+        repository.lockAccount(member.value(), now);
+        List<Lot> expired = repository.openLots(member.value()).stream()
+                .filter(l -> l.remaining() > 0 && !l.expiresAt().isAfter(now)).toList();
+        long points = expired.stream().mapToLong(Lot::remaining).sum();
+        if (points == 0) {
+            return 0;
+        }
+        long transfer = repository.transfer(member.value(), null, null, ProgramAccount.EXPIRED, points,
+                TransferCode.EXPIRE, null, null, null, null, now);
+        expired.forEach(l -> repository.moveLot(l.id(), transfer, -l.remaining(), "EXPIRE", now));
+        repository.addToBalance(member.value(), -points);
+        return points;
+    }
+
+    public List<Long> membersWithExpiredLots(OffsetDateTime now, int limit) {
+        return repository.membersWithExpiredLots(now, limit);
+    }
+
+    public Page<LedgerEntry> history(MemberId member, PageRequest page) {
+        return repository.history(member.value(), page);
+    }
+
+    public List<Lot> openLots(MemberId member) {
+        return repository.openLots(member.value());
+    }
+
+    /**
+     * A merged duplicate's lots move to the survivor unchanged (same maturity and expiry), through one
+     * MERGE transfer per direction, in the merge's transaction.
+     */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(MembersMerged merged) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        long survivor = merged.survivor().value();
+        long duplicate = merged.merged().value();
+        // Lock in id order, as Members.merge does, so that two merges cannot deadlock.
+        repository.lockAccount(Math.min(survivor, duplicate), now);
+        repository.lockAccount(Math.max(survivor, duplicate), now);
+        List<Lot> lots = repository.openLots(duplicate);
+        long balance = lots.stream().mapToLong(Lot::remaining).sum();
+        if (lots.isEmpty()) {
+            return;
+        }
+        String reason = "merged member " + duplicate;
+        Long transfer = balance > 0
+                ? repository.transfer(duplicate, null, survivor, null, balance, TransferCode.MERGE, null, null, null, reason, now)
+                : balance < 0
+                ? repository.transfer(survivor, null, duplicate, null, -balance, TransferCode.MERGE, null, null, null, reason, now)
+                : null;
+        for (Lot lot : lots) {
+            repository.moveLot(lot.id(), transfer, -lot.remaining(), "MERGE", now);
+            repository.insertLot(survivor, transfer, lot.purchaseId(), lot.remaining(), lot.availableFrom(), lot.expiresAt(), now);
+        }
+        repository.addToBalance(duplicate, -balance);
+        repository.addToBalance(survivor, balance);
+    }
+
+    /**
+     * Takes points from lots, soonest-expiring first: only available lots for a spend; pending lots
+     * first and then available ones for a reversal. Returns what could not be taken.
+     */
+    private long consume(MemberId member, long points, long transfer, OffsetDateTime now, boolean pendingFirst, String kind) {
+        long left = points;
+        List<Lot> lots = repository.openLots(member.value());
+        List<Lot> order = new ArrayList<>();
+        if (pendingFirst) {
+            lots.stream().filter(l -> l.remaining() > 0 && l.pendingAt(now)).forEach(order::add);
+        }
+        lots.stream().filter(l -> l.remaining() > 0 && l.availableAt(now)).forEach(order::add);
+        for (Lot lot : order) {
+            if (left == 0) {
+                break;
+            }
+            long take = Math.min(left, lot.remaining());
+            repository.moveLot(lot.id(), transfer, -take, kind, now);
+            left -= take;
+        }
+        return left;
+    }
+
+    private static void requirePositive(long points) {
+        if (points <= 0) {
+            throw new IllegalArgumentException("points must be positive: " + points);
+        }
+    }
+
+    /** What a return took back: points reversed through the ledger and points forgiven because they had expired. */
+    public record Reversal(long reversed, long forgiven) {
+    }
+}

@@ -1,0 +1,19 @@
+package io.patron.ledger;
+
+/** Why points moved. Each code names the programme account on the other side of the member's. */
+public enum TransferCode {
+    /** Points earned on a purchase: ISSUED → member. */
+    EARN_PURCHASE,
+    /** Points paid at the till: member → REDEEMED. */
+    REDEEM,
+    /** Earned points taken back because goods were returned: member → REVERSED. */
+    REVERSE_RETURN,
+    /** Redeemed points given back because goods were returned: REDEEMED → member. */
+    REFUND_RETURN,
+    /** Points that reached their expiry date unspent: member → EXPIRED. */
+    EXPIRE,
+    /** A manual correction by support, with a reason: ADJUSTED ↔ member. */
+    ADJUST,
+    /** A duplicate member's points moved to the survivor of a merge: member → member. */
+    MERGE
+}
