@@ -7,7 +7,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,12 +30,21 @@ public class Programs {
     private final ProgramRepository repository;
     private final JsonMapper json;
     private final Clock clock;
+    private final TransactionTemplate separateTransaction;
     private volatile Cached cached;
 
-    Programs(ProgramRepository repository, JsonMapper json, Clock clock) {
+    Programs(ProgramRepository repository, JsonMapper json, Clock clock, PlatformTransactionManager transactions) {
         this.repository = repository;
         this.json = json;
         this.clock = clock;
+        this.separateTransaction = new TransactionTemplate(transactions);
+        this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** Installs the demo programme on a new installation's first start, before any till asks. */
+    @EventListener(ApplicationReadyEvent.class)
+    void installOnFirstStart() {
+        active();
     }
 
     public ActiveProgram active() {
@@ -63,6 +77,10 @@ public class Programs {
         return json.readValue(document, ProgramDefinition.class);
     }
 
+    /**
+     * Installs the demo programme in a transaction of its own: a caller's transaction must not see
+     * the unique-key failure of a concurrent installation (PostgreSQL would abort it).
+     */
     private int installDemo() {
         try (InputStream in = Programs.class.getResourceAsStream("/program/demo.json")) {
             String document = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -70,7 +88,8 @@ public class Programs {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("the bundled demo programme is invalid: " + problems);
             }
-            repository.insertActive(1, document, "system", "Demo programme", OffsetDateTime.now(clock));
+            separateTransaction.executeWithoutResult(s ->
+                    repository.insertActive(1, document, "system", "Demo programme", OffsetDateTime.now(clock)));
         } catch (DataIntegrityViolationException e) {
             // Another instance installed it at the same moment.
         } catch (IOException e) {

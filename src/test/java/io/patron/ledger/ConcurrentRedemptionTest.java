@@ -1,0 +1,69 @@
+package io.patron.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patron.Api;
+import io.patron.IntegrationTest;
+import io.patron.TestData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Fifty tills spend the same member's points at the same moment: no lost update, no double spend. */
+class ConcurrentRedemptionTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void fiftyTillsRedeeming100PointsFromABalanceOf1000SucceedExactlyTenTimes() throws Exception {
+        Api till = Api.bearer(port, DEMO_TILL_KEY);
+        JsonNode member = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email()))).json();
+        long id = member.path("id").asLong();
+        String card = member.path("cardNumber").asString();
+        Api.Response credit = Api.basic(port, "admin", ADMIN_PASSWORD).send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/members/" + id + "/adjustments"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "race-" + id)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"points\":1000,\"reason\":\"race test\"}")));
+        assertThat(credit.status()).isEqualTo(201);
+
+        List<Callable<Api.Response>> tills = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String body = Api.json(Map.of("receiptId", "RACE-" + id + "-" + i, "member", Map.of("cardNumber", card),
+                    "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 200)),
+                    "pointsToRedeem", 100));
+            tills.add(() -> till.post("/api/v1/purchases", body));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Api.Response> answers = new ArrayList<>();
+        try {
+            for (Future<Api.Response> f : pool.invokeAll(tills)) {
+                answers.add(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long succeeded = answers.stream().filter(a -> a.status() == 201).count();
+        assertThat(succeeded).isEqualTo(10);
+        assertThat(answers).filteredOn(a -> a.status() != 201)
+                .allSatisfy(a -> assertThat(a.code()).isEqualTo("INSUFFICIENT_POINTS"));
+        JsonNode account = till.get("/api/v1/members/" + id + "/account").json();
+        assertThat(account.path("pointsAvailable").asLong()).isZero();
+        long redeemed = jdbc.sql("SELECT COALESCE(SUM(amount), 0) FROM point_transfers WHERE debit_member_id = :m AND code = 'REDEEM'")
+                .param("m", id).query(Long.class).single();
+        assertThat(redeemed).isEqualTo(1000);
+        new LedgerInvariants(jdbc).check("after the race");
+    }
+}
