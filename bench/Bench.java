@@ -24,6 +24,8 @@ import java.util.function.IntFunction;
  *   gen-members N FILE                      a members CSV for the import benchmark
  *   enrol   BASE KEY CLIENTS SECONDS        POST /api/v1/members with new people
  *   lookup  BASE KEY CARDS CLIENTS SECONDS  GET /api/v1/members?cardNumber= for cards listed in file CARDS
+ *   open-commit BASE KEY CARDS RATE SECONDS  commits sent at a fixed RATE per second whatever the answers
+ *                                          (open loop); latency counts from the planned send time
  */
 public class Bench {
 
@@ -54,8 +56,67 @@ public class Bench {
                     return get(base + "/api/v1/members?cardNumber=" + cards.get(r.nextInt(cards.size())), key);
                 }, 200);
             }
+            case "open-commit" -> openLoop(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
+    }
+
+    /**
+     * Open-loop load: request i is due at start + i / rate and is sent then on its own virtual thread,
+     * however slow earlier answers are, so queueing shows up in the latency (no coordinated omission).
+     */
+    static void openLoop(String base, String key, Path cardsFile, int rate, int seconds) throws Exception {
+        List<String> cards = Files.readAllLines(cardsFile).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+        int warmUp = rate * Math.max(5, seconds / 5); // discarded: the client's own JIT warms up here
+        int total = rate * seconds + warmUp;
+        long[] latencies = new long[total];
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(total);
+        Random random = new Random(11);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        long start = System.nanoTime() + 100_000_000L;
+        for (int i = 0; i < total; i++) {
+            long due = start + (long) (i * (1e9 / rate));
+            String body = basket("O" + run + "-" + i, cards.get(random.nextInt(cards.size())), random);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/purchases")).header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        latencies[index] = System.nanoTime() - due;
+                        if (failure != null || response.statusCode() != 201) {
+                            errors.incrementAndGet();
+                        }
+                        done.countDown();
+                    });
+        }
+        done.await();
+        long[] sorted = Arrays.copyOfRange(latencies, warmUp, total);
+        Arrays.sort(sorted);
+        System.out.printf("open-loop commits rate=%d/s seconds=%d measured=%d (after %d warm-up) p50=%.2fms p99=%.2fms max=%.2fms errors=%d%n",
+                rate, seconds, total - warmUp, warmUp, pct(sorted, 50), pct(sorted, 99), sorted[sorted.length - 1] / 1e6, errors.get());
+    }
+
+    static String basket(String receipt, String card, Random random) {
+        String[] categories = {"home", "food", "toys", "garden", "tobacco"};
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 5; i++) {
+            if (i > 1) {
+                lines.append(',');
+            }
+            lines.append("{\"lineId\":\"").append(i).append("\",\"sku\":\"SKU").append(1000 + random.nextInt(9000))
+                    .append("\",\"category\":\"").append(categories[random.nextInt(categories.length)])
+                    .append("\",\"quantity\":").append(1 + random.nextInt(3)).append(",\"unitPrice\":")
+                    .append(1 + random.nextInt(900)).append('.').append(String.format("%02d", random.nextInt(100))).append('}');
+        }
+        return "{\"receiptId\":\"" + receipt + "\",\"member\":{\"cardNumber\":\"" + card + "\"},\"lines\":[" + lines
+                + "],\"couponCodes\":[],\"pointsToRedeem\":0}";
     }
 
     static void generateMembers(int n, Path file) throws IOException {

@@ -13,7 +13,6 @@ import io.patron.common.Secrets;
 import io.patron.common.Validation;
 import io.patron.ledger.Ledger;
 import io.patron.ledger.PointsAccount;
-import io.patron.members.Card;
 import io.patron.members.CardNumber;
 import io.patron.members.Member;
 import io.patron.members.MemberId;
@@ -348,11 +347,11 @@ public class Checkout {
             if (!CardNumber.isValid(number)) {
                 throw ProblemException.invalid("member.cardNumber", "is not a valid EAN-13 card number");
             }
-            Card card = members.card(number).orElseThrow(() -> memberNotFound());
-            if (!card.active()) {
+            var found = members.cardWithMember(number).orElseThrow(() -> memberNotFound());
+            if (!found.getKey().active()) {
                 throw ProblemException.unprocessable("CARD_BLOCKED", "This card is blocked; ask for the member's new card.");
             }
-            member = members.get(card.memberId());
+            member = found.getValue();
             cardNumber = number;
         } else {
             member = members.findByPhone(basket.member().phone()).orElseThrow(() -> memberNotFound());

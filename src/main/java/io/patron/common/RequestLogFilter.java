@@ -26,6 +26,14 @@ class RequestLogFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger("patron.requests");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    static final String CALLER_ATTRIBUTE = RequestLogFilter.class.getName() + ".caller";
+
+    /** Security clears its context before this outer filter logs, so the caller is noted on the way in. */
+    private static Object caller(HttpServletRequest request) {
+        Object caller = request.getAttribute(CALLER_ATTRIBUTE);
+        return caller == null ? "anonymous" : caller;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -43,7 +51,7 @@ class RequestLogFilter extends OncePerRequestFilter {
                 long micros = (System.nanoTime() - started) / 1000;
                 log.info("request method={} path={} status={} durationMs={} caller={} requestId={}",
                         request.getMethod(), request.getRequestURI(), response.getStatus(),
-                        String.format("%.1f", micros / 1000.0), Callers.actorName(), requestId);
+                        String.format("%.1f", micros / 1000.0), caller(request), requestId);
             }
             MDC.remove("requestId");
         }

@@ -105,6 +105,11 @@ public class Members {
                 : repository.idBy("external_id", externalId.trim()).flatMap(repository::find);
     }
 
+    /** A card together with its member, in one database round trip. */
+    public Optional<Map.Entry<Card, Member>> cardWithMember(String cardNumber) {
+        return CardNumber.parse(cardNumber).flatMap(c -> repository.cardWithMember(c.value()));
+    }
+
     public Optional<Card> card(String cardNumber) {
         return CardNumber.parse(cardNumber).flatMap(c -> repository.card(c.value()));
     }

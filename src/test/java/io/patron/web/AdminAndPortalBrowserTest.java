@@ -99,6 +99,9 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         String card = driver.findElement(By.id("card-number")).getText();
         assertThat(CardNumber.isValid(card)).as(card).isTrue();
         assertThat(driver.getPageSource()).contains("Tatiana");
+
+        driver.findElement(By.id("card-points")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("points-available"))).getText()).isEqualTo("0");
     }
 
     /** The admin sign-in page. */

@@ -79,13 +79,10 @@ public class LedgerRepository {
                 .param("m", memberId).param("t", transferId).param("p", purchaseId).param("amount", amount)
                 .param("from", availableFrom).param("expires", expiresAt).param("at", at)
                 .update(keys, "id");
-        long lotId = keys.getKey().longValue();
-        jdbc.sql("INSERT INTO lot_movements (lot_id, transfer_id, amount, kind, created_at) VALUES (:l, :t, :a, 'OPEN', :at)")
-                .param("l", lotId).param("t", transferId).param("a", amount).param("at", at).update();
-        return lotId;
+        return keys.getKey().longValue();
     }
 
-    /** Changes a lot's remaining points and records why. */
+    /** Changes a lot's remaining points and records why: remaining = amount + Σ movements, always. */
     public void moveLot(long lotId, Long transferId, long delta, String kind, OffsetDateTime at) {
         jdbc.sql("UPDATE point_lots SET remaining = remaining + :d WHERE id = :l").param("d", delta).param("l", lotId).update();
         jdbc.sql("INSERT INTO lot_movements (lot_id, transfer_id, amount, kind, created_at) VALUES (:l, :t, :a, :k, :at)")

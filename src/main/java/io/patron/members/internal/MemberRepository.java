@@ -108,6 +108,20 @@ public class MemberRepository {
         return Optional.of(Map.entry(rows.getFirst().getKey(), rows.stream().map(Map.Entry::getValue).toList()));
     }
 
+    /** A card with its member in one round trip (the till's hot path). */
+    public Optional<Map.Entry<Card, Member>> cardWithMember(String cardNumber) {
+        return jdbc.sql("""
+                SELECT m.*, c.id AS card_id, c.card_number AS card_number, c.status AS card_status,
+                       c.issued_at AS card_issued_at, c.blocked_at AS card_blocked_at, c.block_reason AS card_block_reason
+                FROM cards c JOIN members m ON m.id = c.member_id WHERE c.card_number = :n""")
+                .param("n", cardNumber)
+                .query((rs, i) -> Map.entry(new Card(rs.getLong("card_id"), new CardNumber(rs.getString("card_number")),
+                        new MemberId(rs.getLong("id")), Card.CardStatus.valueOf(rs.getString("card_status")),
+                        rs.getObject("card_issued_at", OffsetDateTime.class), rs.getObject("card_blocked_at", OffsetDateTime.class),
+                        rs.getString("card_block_reason")), member(rs, i)))
+                .optional();
+    }
+
     public Optional<MemberId> idByCard(String cardNumber) {
         return jdbc.sql("SELECT member_id FROM cards WHERE card_number = :n").param("n", cardNumber)
                 .query((rs, i) -> new MemberId(rs.getLong(1))).optional();

@@ -3,6 +3,13 @@ package io.patron.portal.web;
 import io.patron.common.Caller;
 import io.patron.common.Callers;
 import io.patron.common.FieldViolation;
+import io.patron.common.PageRequest;
+import io.patron.ledger.Ledger;
+import io.patron.ledger.LedgerEntry;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import io.patron.common.ProblemException;
 import io.patron.members.Card;
 import io.patron.members.EnrolmentChannel;
@@ -51,10 +58,17 @@ class PortalController {
     private final Mailer mailer;
     private final MemberSessions sessions;
     private final TransactionTemplate transactions;
+    private final Ledger ledger;
+    private final MessageSource messages;
+    private final Clock clock;
     private final String publicUrl;
 
     PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
-                     TransactionTemplate transactions, @Value("${patron.public-url:}") String publicUrl) {
+                     TransactionTemplate transactions, Ledger ledger, MessageSource messages, Clock clock,
+                     @Value("${patron.public-url:}") String publicUrl) {
+        this.ledger = ledger;
+        this.messages = messages;
+        this.clock = clock;
         this.members = members;
         this.links = links;
         this.composer = composer;
@@ -141,9 +155,27 @@ class PortalController {
     String card(Model model) {
         Member member = current();
         model.addAttribute("member", member);
+        model.addAttribute("account", ledger.account(member.id(), OffsetDateTime.now(clock)));
         model.addAttribute("card", members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
         model.addAttribute("cards", members.cards(member.id()).stream().filter(Card::active).toList());
         return "portal/card";
+    }
+
+    @GetMapping("/points")
+    String points(@RequestParam(defaultValue = "0") int page, Model model) {
+        Member member = current();
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        model.addAttribute("member", member);
+        model.addAttribute("account", ledger.account(member.id(), now));
+        model.addAttribute("history", ledger.history(member.id(), new PageRequest(Math.max(0, page), 20))
+                .map(e -> new HistoryLine(e, messages.getMessage("ledger." + e.code().name(), new Object[] {Math.abs(e.points()),
+                        e.purchaseId() == null ? "" : String.valueOf(e.purchaseId()), e.reason() == null ? "" : e.reason()},
+                        LocaleContextHolder.getLocale()))));
+        return "portal/points";
+    }
+
+    /** A line of the member's points history with its description in their language. */
+    public record HistoryLine(LedgerEntry entry, String description) {
     }
 
     @GetMapping("/card/barcode.svg")
