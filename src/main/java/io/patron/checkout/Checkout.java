@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,6 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Checkout {
 
+    private static final int RESOLVE_ATTEMPTS_MAX = 3;
     private static final Pattern ID = Pattern.compile("[\\p{Alnum}._:/#-]{1,64}");
 
     private final Members members;
@@ -100,9 +100,8 @@ public class Checkout {
         }
         try {
             return transactions.execute(status -> record(till, basket, hash, now));
-        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")
-                    && !(e instanceof PessimisticLockingFailureException)) {
+        } catch (DataIntegrityViolationException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")) {
                 throw e;
             }
             // The same receipt was committed by a concurrent request: answer as its retry would be answered.
@@ -114,8 +113,26 @@ public class Checkout {
 
     private Answer record(Caller.Till till, Basket basket, String hash, OffsetDateTime now) {
         Buyer buyer = resolve(basket);
+        PointsAccount account = buyer == null ? null : ledger.lock(buyer.member().id(), now);
+        for (int attempt = 0; buyer != null && attempt < RESOLVE_ATTEMPTS_MAX; attempt++) {
+            // The member may have been merged away while this sale waited for their lock (the merge
+            // holds it): then the card belongs to the survivor now, whose lock is taken instead.
+            Buyer current = resolve(basket);
+            if (current.member().id().equals(buyer.member().id())) {
+                break;
+            }
+            buyer = current;
+            account = ledger.lock(buyer.member().id(), now);
+        }
         Member member = buyer == null ? null : buyer.member();
-        PointsAccount account = member == null ? null : ledger.lock(member.id(), now);
+        if (member != null) {
+            // A retry that waited for this member's lock behind its own first attempt must replay
+            // that attempt, not be priced again against the balance it changed.
+            Optional<StoredPurchase> first = purchases.findByReceipt(till.storeId(), basket.receiptId());
+            if (first.isPresent()) {
+                return replay(first.get(), hash);
+            }
+        }
         ActiveProgram program = programs.active();
         PricedBasket priced = pricing.price(basket, member, account, program);
         long id = purchases.nextPurchaseId();
@@ -164,9 +181,8 @@ public class Checkout {
         }
         try {
             return transactions.execute(status -> recordReturn(till, purchase, request, wanted, hash, now));
-        } catch (DataIntegrityViolationException | PessimisticLockingFailureException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_returns_id")
-                    && !(e instanceof PessimisticLockingFailureException)) {
+        } catch (DataIntegrityViolationException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_returns_id")) {
                 throw e;
             }
             return purchases.findReturn(till.storeId(), request.returnId()).map(r -> replayReturn(r, purchaseId, hash))

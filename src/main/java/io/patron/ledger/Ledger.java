@@ -79,8 +79,27 @@ public class Ledger {
         requirePositive(points);
         long transfer = repository.transfer(null, ProgramAccount.ISSUED, member.value(), null, points,
                 TransferCode.EARN_PURCHASE, purchaseId, null, null, null, now);
-        repository.insertLot(member.value(), transfer, purchaseId, points, availableFrom, expiresAt, now);
+        long lot = repository.insertLot(member.value(), transfer, purchaseId, points, availableFrom, expiresAt, now);
+        settleDebts(member, lot, points, transfer, now);
         repository.addToBalance(member.value(), points);
+    }
+
+    /**
+     * New points first pay off what a return left owing: the debt lots are reduced and the new lot
+     * holds only the rest. Otherwise points could expire while the debt stayed, and the member would
+     * lose them twice.
+     */
+    private void settleDebts(MemberId member, long lotId, long points, long transfer, OffsetDateTime now) {
+        long left = points;
+        for (Lot debt : repository.debts(member.value())) {
+            if (left == 0) {
+                break;
+            }
+            long settle = Math.min(left, -debt.remaining());
+            repository.moveLot(debt.id(), transfer, settle, "SETTLE", now);
+            repository.moveLot(lotId, transfer, -settle, "SETTLE", now);
+            left -= settle;
+        }
     }
 
     /**
@@ -176,7 +195,8 @@ public class Ledger {
         if (points > 0) {
             long transfer = repository.transfer(null, ProgramAccount.ADJUSTED, member.value(), null, points,
                     TransferCode.ADJUST, null, null, adjustmentId, reason, now);
-            repository.insertLot(member.value(), transfer, null, points, now, expiresAt, now);
+            long lot = repository.insertLot(member.value(), transfer, null, points, now, expiresAt, now);
+            settleDebts(member, lot, points, transfer, now);
         } else if (points < 0) {
             long transfer = repository.transfer(member.value(), null, null, ProgramAccount.ADJUSTED, -points,
                     TransferCode.ADJUST, null, null, adjustmentId, reason, now);
@@ -219,9 +239,20 @@ public class Ledger {
         return repository.openLots(member.value());
     }
 
+    /** Takes both accounts' locks, in id order, before the merge locks the member rows. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(io.patron.members.MembersMerging merging) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        long a = merging.survivor().value();
+        long b = merging.duplicate().value();
+        repository.lockAccount(Math.min(a, b), now);
+        repository.lockAccount(Math.max(a, b), now);
+    }
+
     /**
-     * A merged duplicate's lots move to the survivor unchanged (same maturity and expiry), through one
-     * MERGE transfer per direction, in the merge's transaction.
+     * A merged duplicate's lots move to the survivor unchanged (same maturity and expiry; a debt stays
+     * a debt), through one MERGE transfer of the net balance, in the merge's transaction.
      */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)

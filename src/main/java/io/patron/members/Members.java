@@ -50,28 +50,54 @@ public class Members {
         this.clock = clock;
     }
 
-    /** Enrols a member; a card is generated unless a (printed) number is given. */
+    /**
+     * Enrols a member; a card is generated unless a (printed) number is given. Every uniqueness check
+     * is one query, so that an enrolment at the till costs a handful of round trips; the unique
+     * constraints still decide a race between two enrolments at the same moment.
+     */
     @Transactional
     public Enrolment enrol(MemberDetails details, EnrolmentChannel channel, Long storeId) {
         Validation v = new Validation();
         MemberRules.Normalised fields = rules.normalise(details, v);
         v.throwIfInvalid();
-        checkUnique(fields, null);
         Long referredBy = null;
         if (fields.referralCode() != null) {
             referredBy = repository.idBy("referral_code", fields.referralCode()).map(MemberId::value)
                     .orElseThrow(() -> ProblemException.invalid("referralCode", "no member has this referral code"));
         }
+        long[] ids = repository.nextMemberIdAndCardSequence();
+        MemberId id = new MemberId(ids[0]);
+        CardNumber card = fields.cardNumber() != null ? new CardNumber(fields.cardNumber()) : CardNumber.generated(ids[1]);
+        String referralCode = Secrets.random(REFERRAL_CODE_LENGTH).toUpperCase();
+        Set<String> taken = repository.taken(fields.email(), fields.phone(), fields.externalId(), fields.cardNumber(),
+                fields.cardNumber() == null ? card.value() : null, referralCode);
+        conflictIf(taken, "email", "EMAIL_TAKEN", "Another member has this e-mail address.", "email");
+        conflictIf(taken, "phone", "PHONE_TAKEN", "Another member has this phone number.", "phone");
+        conflictIf(taken, "externalId", "EXTERNAL_ID_TAKEN", "Another member has this external id.", "externalId");
+        conflictIf(taken, "card", "CARD_TAKEN", "This card number is already issued.", "cardNumber");
+        if (taken.contains("generatedCard")) {
+            // A printed card registered earlier uses a number of the generated range: take the next one.
+            card = newCardNumber();
+        }
+        if (taken.contains("referralCode")) {
+            referralCode = newReferralCode();
+        }
         OffsetDateTime now = now();
-        MemberId id = new MemberId(repository.nextMemberId());
-        repository.insert(new MemberRepository.NewMember(id.value(), fields, newReferralCode(), referredBy, storeId,
-                channel, now));
-        CardNumber card = fields.cardNumber() != null ? new CardNumber(fields.cardNumber()) : newCardNumber();
+        repository.insert(new MemberRepository.NewMember(id.value(), fields, referralCode, referredBy, storeId, channel, now));
         repository.insertCard(card.value(), id, now);
-        Member member = get(id);
+        Member member = new Member(id, MemberStatus.ACTIVE, fields.externalId(), fields.phone(), fields.email(),
+                fields.firstName(), fields.lastName(), fields.birthDate(), fields.language(), fields.categories(),
+                fields.emailMarketing() ? new EmailConsent(true, now, channel) : EmailConsent.none(), referralCode,
+                referredBy == null ? null : new MemberId(referredBy), storeId, channel, null, now, now, 0);
         audit.record("MEMBER_ENROLLED", "member", id, null, member);
         events.publishEvent(new MemberEnrolled(id, channel));
         return new Enrolment(member, card);
+    }
+
+    private static void conflictIf(Set<String> taken, String what, String code, String detail, String field) {
+        if (taken.contains(what)) {
+            throw ProblemException.conflict(code, detail, field);
+        }
     }
 
     public Optional<Member> find(MemberId id) {
@@ -242,6 +268,7 @@ public class Members {
         if (survivorId.equals(duplicateId)) {
             throw ProblemException.invalid("duplicateId", "a member cannot be merged into itself");
         }
+        events.publishEvent(new MembersMerging(survivorId, duplicateId));
         // Lock both rows in id order so two merges of the same pair cannot deadlock.
         MemberId first = survivorId.value() < duplicateId.value() ? survivorId : duplicateId;
         repository.findForUpdate(first);
@@ -397,8 +424,9 @@ public class Members {
         return ProblemException.conflict("CONCURRENT_UPDATE", "The member was changed at the same time; reload and retry.", null);
     }
 
+    /** Now, to the microsecond: what the database keeps, so an answer equals a later read. */
     private OffsetDateTime now() {
-        return OffsetDateTime.now(clock);
+        return OffsetDateTime.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** A new member with the card number it was given. */

@@ -66,4 +66,36 @@ class ConcurrentRedemptionTest extends IntegrationTest {
         assertThat(redeemed).isEqualTo(1000);
         new LedgerInvariants(jdbc).check("after the race");
     }
+
+    @Test
+    void theSameRedeemingReceiptSentFiveTimesAtOnceIsRecordedOnceAndNeverRefused() throws Exception {
+        Api till = Api.bearer(port, DEMO_TILL_KEY);
+        JsonNode member = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email()))).json();
+        long id = member.path("id").asLong();
+        Api.Response credit = Api.basic(port, "admin", ADMIN_PASSWORD).send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/members/" + id + "/adjustments"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "retry-" + id)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"points\":100,\"reason\":\"retry test\"}")));
+        assertThat(credit.status()).isEqualTo(201);
+        String body = Api.json(Map.of("receiptId", "RETRY-" + id, "member", Map.of("cardNumber", member.path("cardNumber").asString()),
+                "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 200)),
+                "pointsToRedeem", 100));
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        List<Api.Response> answers = new ArrayList<>();
+        try {
+            List<Callable<Api.Response>> copies = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                copies.add(() -> till.post("/api/v1/purchases", body));
+            }
+            for (Future<Api.Response> f : pool.invokeAll(copies)) {
+                answers.add(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(answers).filteredOn(a -> a.status() == 201).hasSize(1);
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).as(a.toString()).isIn(200, 201, 409));
+        assertThat(answers).filteredOn(a -> a.status() == 409).allSatisfy(a -> assertThat(a.code()).isEqualTo("REQUEST_IN_PROGRESS"));
+        assertThat(till.get("/api/v1/members/" + id + "/account").json().path("pointsAvailable").asLong()).isZero();
+    }
 }

@@ -190,6 +190,8 @@ class MemberApiTest extends IntegrationTest {
         assertThat(export.path("cards").size()).isEqualTo(1);
         assertThat(export.path("auditTrail").size()).isPositive();
         assertThat(export.has("emails")).isTrue();
+        assertThat(export.has("points")).isTrue();
+        assertThat(export.has("purchases")).isTrue();
 
         JsonNode erased = support.post("/api/v1/members/" + id + "/erase", "").json();
         assertThat(erased.path("status").asString()).isEqualTo("ERASED");

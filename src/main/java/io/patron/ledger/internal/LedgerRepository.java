@@ -95,6 +95,12 @@ public class LedgerRepository {
                 .param("m", memberId).query(LedgerRepository::lot).list();
     }
 
+    /** The member's open debts (left by returns), oldest first. */
+    public List<Lot> debts(long memberId) {
+        return jdbc.sql("SELECT * FROM point_lots WHERE member_id = :m AND remaining < 0 ORDER BY id LIMIT 1000")
+                .param("m", memberId).query(LedgerRepository::lot).list();
+    }
+
     /** The lot a purchase earned, as the member now holds it (after a merge, the survivor's copy). */
     public Optional<Lot> purchaseLot(long purchaseId, long memberId) {
         return jdbc.sql("SELECT * FROM point_lots WHERE purchase_id = :p AND member_id = :m AND amount > 0 ORDER BY id DESC LIMIT 1")

@@ -45,6 +45,30 @@ public class MemberRepository {
         return jdbc.sql("SELECT nextval('card_seq')").query(Long.class).single();
     }
 
+    /** The next member id and card sequence number in one round trip (enrolment's hot path). */
+    public long[] nextMemberIdAndCardSequence() {
+        return jdbc.sql("SELECT nextval('member_seq'), nextval('card_seq')")
+                .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+    }
+
+    /**
+     * Which of the given unique values are taken, in one round trip: each null value is skipped.
+     * Answers the names of the taken ones: email, phone, externalId, card, generatedCard, referralCode.
+     */
+    public Set<String> taken(String email, String phone, String externalId, String card, String generatedCard,
+                             String referralCode) {
+        return Set.copyOf(jdbc.sql("""
+                SELECT 'email' FROM members WHERE email = :email
+                UNION ALL SELECT 'phone' FROM members WHERE phone = :phone
+                UNION ALL SELECT 'externalId' FROM members WHERE external_id = :externalId
+                UNION ALL SELECT 'card' FROM cards WHERE card_number = :card
+                UNION ALL SELECT 'generatedCard' FROM cards WHERE card_number = :generated
+                UNION ALL SELECT 'referralCode' FROM members WHERE referral_code = :referral""")
+                .param("email", email).param("phone", phone).param("externalId", externalId).param("card", card)
+                .param("generated", generatedCard).param("referral", referralCode)
+                .query(String.class).list());
+    }
+
     /** {@code count} values of a sequence in one round trip (bulk import). */
     public List<Long> nextValues(String sequence, int count) {
         if (!sequence.equals("member_seq") && !sequence.equals("card_seq")) {
