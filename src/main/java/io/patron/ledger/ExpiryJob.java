@@ -32,7 +32,8 @@ public class ExpiryJob {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${patron.ledger.expiry-interval-millis:600000}", initialDelay = 30_000)
+    @Scheduled(fixedDelayString = "${patron.ledger.expiry-interval-millis:600000}",
+            initialDelayString = "${patron.ledger.expiry-initial-delay-millis:30000}")
     public void scheduled() {
         long points = expireDue();
         if (points > 0) {

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -26,8 +28,10 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
     public record Earning(long points, BigDecimal perAmount, RoundingMode rounding, Set<String> excludedCategories,
                           int pendingDays, int expiryMonths) {
         public Earning {
-            excludedCategories = excludedCategories == null ? Set.of()
-                    : excludedCategories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+            // Sorted, so that the stored document (and a diff between versions) does not depend on input order.
+            excludedCategories = excludedCategories == null ? Collections.emptySortedSet()
+                    : Collections.unmodifiableSortedSet(excludedCategories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.toCollection(TreeSet::new)));
         }
 
         public boolean excluded(String category) {

@@ -27,6 +27,49 @@ public class ProgramRepository {
                 .query(String.class).optional();
     }
 
+    public int nextVersion() {
+        return jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM program_versions").query(Integer.class).single();
+    }
+
+    public void insertDraft(int version, String document, String author, String comment, OffsetDateTime at) {
+        jdbc.sql("""
+                INSERT INTO program_versions (version, document, status, author, comment, created_at)
+                VALUES (:v, :d, 'DRAFT', :a, :c, :at)""")
+                .param("v", version).param("d", document).param("a", author).param("c", comment).param("at", at)
+                .update();
+    }
+
+    /** Makes a version the active one; the previously active one is retired. */
+    public void activate(int version, OffsetDateTime at) {
+        jdbc.sql("UPDATE program_versions SET status = 'RETIRED' WHERE status = 'ACTIVE' AND version <> :v")
+                .param("v", version).update();
+        jdbc.sql("UPDATE program_versions SET status = 'ACTIVE', activated_at = :at WHERE version = :v")
+                .param("v", version).param("at", at).update();
+    }
+
+    public java.util.List<io.patron.program.ProgramVersion> versions(int limit, long offset) {
+        return jdbc.sql("SELECT * FROM program_versions ORDER BY version DESC LIMIT :l OFFSET :o")
+                .param("l", limit).param("o", offset)
+                .query((rs, i) -> new io.patron.program.ProgramVersion(rs.getInt("version"),
+                        io.patron.program.ProgramVersion.Status.valueOf(rs.getString("status")), rs.getString("author"),
+                        rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class),
+                        rs.getObject("activated_at", OffsetDateTime.class)))
+                .list();
+    }
+
+    public long countVersions() {
+        return jdbc.sql("SELECT COUNT(*) FROM program_versions").query(Long.class).single();
+    }
+
+    public Optional<io.patron.program.ProgramVersion> version(int version) {
+        return jdbc.sql("SELECT * FROM program_versions WHERE version = :v").param("v", version)
+                .query((rs, i) -> new io.patron.program.ProgramVersion(rs.getInt("version"),
+                        io.patron.program.ProgramVersion.Status.valueOf(rs.getString("status")), rs.getString("author"),
+                        rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class),
+                        rs.getObject("activated_at", OffsetDateTime.class)))
+                .optional();
+    }
+
     public void insertActive(int version, String document, String author, String comment, OffsetDateTime at) {
         jdbc.sql("""
                 INSERT INTO program_versions (version, document, status, author, comment, created_at, activated_at)

@@ -1,0 +1,92 @@
+package io.patron.program.web;
+
+import io.patron.common.Page;
+import io.patron.common.PageRequest;
+import io.patron.program.ActiveProgram;
+import io.patron.program.ProgramChange;
+import io.patron.program.ProgramVersion;
+import io.patron.program.Programs;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The programme as one document: read it, replace it (a new version, active at once or as a draft),
+ * list and compare versions, activate one (an older one is a roll-back), read the JSON Schema.
+ */
+@RestController
+@RequestMapping("/api/v1/program")
+@Tag(name = "Programme", description = "The versioned programme document and its JSON Schema")
+class ProgramApiController {
+
+    private static final String READ = "hasAnyRole('ADMIN','MARKETER','SUPPORT','ANALYST')";
+    private static final String WRITE = "hasAnyRole('ADMIN','MARKETER')";
+
+    private final Programs programs;
+
+    ProgramApiController(Programs programs) {
+        this.programs = programs;
+    }
+
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize(READ)
+    @Operation(summary = "The active programme document", description = "Its version is in the Program-Version header and the ETag.")
+    ResponseEntity<String> active() {
+        ActiveProgram active = programs.active();
+        return ResponseEntity.ok().eTag("\"v" + active.version() + "\"").header("Program-Version", String.valueOf(active.version()))
+                .body(programs.documentJson(active.version()));
+    }
+
+    @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize(WRITE)
+    @Operation(summary = "Replace the programme", description = "Stores the document as a new version; active at once unless draft=true.")
+    ProgramVersion replace(@RequestBody String document, @RequestParam Optional<String> comment,
+                           @RequestParam(defaultValue = "false") boolean draft) {
+        return programs.save(document, comment.orElse(null), !draft);
+    }
+
+    @GetMapping(value = "/schema", produces = "application/schema+json")
+    @PreAuthorize(READ)
+    @Operation(summary = "The JSON Schema of the programme document")
+    String schema() {
+        return programs.schema();
+    }
+
+    @GetMapping("/versions")
+    @PreAuthorize(READ)
+    Page<ProgramVersion> versions(@RequestParam Optional<Integer> page, @RequestParam Optional<Integer> size) {
+        return programs.versions(PageRequest.of(page.orElse(null), size.orElse(null), 50));
+    }
+
+    @GetMapping(value = "/versions/{version}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize(READ)
+    String version(@PathVariable int version) {
+        return programs.documentJson(version);
+    }
+
+    @PostMapping("/versions/{version}/activate")
+    @PreAuthorize(WRITE)
+    @Operation(summary = "Activate a version", description = "Activating an older version rolls the programme back to it.")
+    ProgramVersion activate(@PathVariable int version) {
+        return programs.activate(version);
+    }
+
+    @GetMapping("/diff")
+    @PreAuthorize(READ)
+    @Operation(summary = "What changed between two versions, field by field")
+    List<ProgramChange> diff(@RequestParam int from, @RequestParam int to) {
+        return programs.diff(from, to);
+    }
+}
