@@ -13,14 +13,7 @@ DB=patron_bench
 KEY=pt_till_bench_key_000000000000001
 RESULTS=bench/results
 mkdir -p "$RESULTS"
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-    export JAVA_HOME="$candidate"; break
-  fi
-done
-JAVA="$JAVA_HOME/bin/java"
-[ -f target/patron.jar ] || ./mvnw -B -q -DskipTests package
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. bench/lib.sh
 
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
 export PATRON_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" PATRON_DB_USER=postgres PATRON_DB_PASSWORD=

@@ -4,6 +4,7 @@ import io.patron.checkout.Checkout;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
 import io.patron.ledger.Ledger;
+import io.patron.ledger.LedgerDescriptions;
 import io.patron.ledger.LedgerEntry;
 import io.patron.ledger.PointAdjustments;
 import io.patron.members.Member;
@@ -11,7 +12,6 @@ import io.patron.members.MemberId;
 import io.patron.members.Members;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -32,17 +32,17 @@ class PointsAdminController {
     private final Ledger ledger;
     private final PointAdjustments adjustments;
     private final Checkout checkout;
-    private final MessageSource messages;
+    private final LedgerDescriptions descriptions;
     private final JsonMapper json;
     private final Clock clock;
 
     PointsAdminController(Members members, Ledger ledger, PointAdjustments adjustments, Checkout checkout,
-                          MessageSource messages, JsonMapper json, Clock clock) {
+                          LedgerDescriptions descriptions, JsonMapper json, Clock clock) {
         this.members = members;
         this.ledger = ledger;
         this.adjustments = adjustments;
         this.checkout = checkout;
-        this.messages = messages;
+        this.descriptions = descriptions;
         this.json = json;
         this.clock = clock;
     }
@@ -65,7 +65,7 @@ class PointsAdminController {
         model.addAttribute("account", ledger.account(member.id(), now));
         model.addAttribute("lots", ledger.openLots(member.id()));
         model.addAttribute("history", ledger.history(member.id(), new PageRequest(Math.max(0, history), 25))
-                .map(e -> new HistoryLine(e, describe(e))));
+                .map(e -> new HistoryLine(e, descriptions.describe(e, LocaleContextHolder.getLocale()))));
         model.addAttribute("purchases", checkout.ofMember(member.id(), new PageRequest(Math.max(0, purchases), 25)));
         // A fresh key per form: a double-clicked submit is recorded once.
         model.addAttribute("adjustKey", java.util.UUID.randomUUID().toString());
@@ -102,12 +102,6 @@ class PointsAdminController {
         model.addAttribute("storeId", stored.storeId());
         model.addAttribute("returns", checkout.returnsOf(id).stream().map(r -> json.readTree(r.response())).toList());
         return "points/purchase";
-    }
-
-    private String describe(LedgerEntry e) {
-        return messages.getMessage("ledger." + e.code().name(), new Object[] {Math.abs(e.points()),
-                e.purchaseId() == null ? "" : String.valueOf(e.purchaseId()), e.reason() == null ? "" : e.reason()},
-                LocaleContextHolder.getLocale());
     }
 
     /** A ledger line with its description in the reader's language. */

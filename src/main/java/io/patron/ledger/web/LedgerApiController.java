@@ -3,6 +3,7 @@ package io.patron.ledger.web;
 import io.patron.common.Page;
 import io.patron.common.PageRequest;
 import io.patron.ledger.Ledger;
+import io.patron.ledger.LedgerDescriptions;
 import io.patron.ledger.LedgerEntry;
 import io.patron.ledger.PointAdjustments;
 import io.patron.ledger.PointsAccount;
@@ -15,7 +16,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -37,14 +37,15 @@ class LedgerApiController {
     private final Ledger ledger;
     private final PointAdjustments adjustments;
     private final Members members;
-    private final MessageSource messages;
+    private final LedgerDescriptions descriptions;
     private final Clock clock;
 
-    LedgerApiController(Ledger ledger, PointAdjustments adjustments, Members members, MessageSource messages, Clock clock) {
+    LedgerApiController(Ledger ledger, PointAdjustments adjustments, Members members, LedgerDescriptions descriptions,
+                        Clock clock) {
         this.ledger = ledger;
         this.adjustments = adjustments;
         this.members = members;
-        this.messages = messages;
+        this.descriptions = descriptions;
         this.clock = clock;
     }
 
@@ -78,9 +79,7 @@ class LedgerApiController {
     }
 
     private EntryView view(LedgerEntry e) {
-        String description = messages.getMessage("ledger." + e.code().name(), new Object[] {Math.abs(e.points()),
-                e.purchaseId() == null ? "" : String.valueOf(e.purchaseId()), e.reason() == null ? "" : e.reason()},
-                LocaleContextHolder.getLocale());
+        String description = descriptions.describe(e, LocaleContextHolder.getLocale());
         return new EntryView(e.transferId(), e.at(), e.code().name(), e.points(), e.purchaseId(), e.returnId(),
                 e.adjustmentId(), description);
     }

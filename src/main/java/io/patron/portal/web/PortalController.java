@@ -5,10 +5,10 @@ import io.patron.common.Callers;
 import io.patron.common.FieldViolation;
 import io.patron.common.PageRequest;
 import io.patron.ledger.Ledger;
+import io.patron.ledger.LedgerDescriptions;
 import io.patron.ledger.LedgerEntry;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import io.patron.common.ProblemException;
 import io.patron.members.Card;
@@ -59,15 +59,15 @@ class PortalController {
     private final MemberSessions sessions;
     private final TransactionTemplate transactions;
     private final Ledger ledger;
-    private final MessageSource messages;
+    private final LedgerDescriptions descriptions;
     private final Clock clock;
     private final String publicUrl;
 
     PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
-                     TransactionTemplate transactions, Ledger ledger, MessageSource messages, Clock clock,
+                     TransactionTemplate transactions, Ledger ledger, LedgerDescriptions descriptions, Clock clock,
                      @Value("${patron.public-url:}") String publicUrl) {
         this.ledger = ledger;
-        this.messages = messages;
+        this.descriptions = descriptions;
         this.clock = clock;
         this.members = members;
         this.links = links;
@@ -168,9 +168,7 @@ class PortalController {
         model.addAttribute("member", member);
         model.addAttribute("account", ledger.account(member.id(), now));
         model.addAttribute("history", ledger.history(member.id(), new PageRequest(Math.max(0, page), 20))
-                .map(e -> new HistoryLine(e, messages.getMessage("ledger." + e.code().name(), new Object[] {Math.abs(e.points()),
-                        e.purchaseId() == null ? "" : String.valueOf(e.purchaseId()), e.reason() == null ? "" : e.reason()},
-                        LocaleContextHolder.getLocale()))));
+                .map(e -> new HistoryLine(e, descriptions.describe(e, LocaleContextHolder.getLocale()))));
         return "portal/points";
     }
 
