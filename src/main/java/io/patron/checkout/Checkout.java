@@ -57,6 +57,7 @@ public class Checkout {
     private final Ledger ledger;
     private final Programs programs;
     private final Pricing pricing;
+    private final Tiers tiers;
     private final PurchaseRepository purchases;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
@@ -64,13 +65,14 @@ public class Checkout {
     private final Clock clock;
     private final int offlineDays;
 
-    Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, PurchaseRepository purchases,
+    Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Tiers tiers, PurchaseRepository purchases,
              TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays) {
         this.members = members;
         this.ledger = ledger;
         this.programs = programs;
         this.pricing = pricing;
+        this.tiers = tiers;
         this.purchases = purchases;
         this.transactions = transactions;
         this.events = events;
@@ -85,7 +87,9 @@ public class Checkout {
         Basket basket = Basket.from(request, now, offlineDays);
         Buyer buyer = resolve(basket);
         PointsAccount account = buyer == null ? null : ledger.account(buyer.member().id(), now);
-        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, programs.active());
+        ActiveProgram program = programs.active();
+        TierStatus tier = buyer == null ? null : tiers.status(buyer.member().id(), program.definition(), now);
+        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, program, tier);
         return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
     }
 
@@ -134,7 +138,8 @@ public class Checkout {
             }
         }
         ActiveProgram program = programs.active();
-        PricedBasket priced = pricing.price(basket, member, account, program);
+        TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
+        PricedBasket priced = pricing.price(basket, member, account, program, tier);
         long id = purchases.nextPurchaseId();
         var earning = program.definition().earning();
         OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());

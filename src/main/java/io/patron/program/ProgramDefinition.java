@@ -19,7 +19,42 @@ import java.util.stream.Collectors;
  * how they pay at the till. Every purchase is priced by exactly one version of this document.
  * (Rules and tiers join the document in a later step.)
  */
-public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption) {
+public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption,
+                                Tiers tiers) {
+
+    /**
+     * The discount ladder: a member's tier follows their qualifying spend (the value of their
+     * purchases after discounts, less returns) over all time or the last {@code rollingMonths}; each
+     * tier gives a discount on eligible lines and multiplies earned points. Optional.
+     */
+    public record Tiers(Basis basis, Integer rollingMonths, List<Tier> levels) {
+        public Tiers {
+            levels = levels == null ? List.of() : List.copyOf(levels);
+        }
+
+        public enum Basis { SPEND_ALL_TIME, SPEND_ROLLING }
+
+        /** The highest tier whose threshold the spend reaches. */
+        public Tier levelFor(BigDecimal spend) {
+            Tier level = levels.getFirst();
+            for (Tier t : levels) {
+                if (spend.compareTo(t.threshold()) >= 0) {
+                    level = t;
+                }
+            }
+            return level;
+        }
+
+        /** The tier after {@code level}, or null at the top. */
+        public Tier after(Tier level) {
+            int i = levels.indexOf(level);
+            return i >= 0 && i + 1 < levels.size() ? levels.get(i + 1) : null;
+        }
+    }
+
+    public record Tier(String name, BigDecimal threshold, BigDecimal discountPercent, BigDecimal earnMultiplier,
+                       String perks) {
+    }
 
     /**
      * {@code points} points for every {@code perAmount} of money paid (not of points), rounded per
@@ -100,6 +135,48 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                 problems.add(new FieldViolation("redemption.minBalance", "must be 0 or more"));
             }
         }
+        if (tiers != null) {
+            tierProblems(problems);
+        }
         return problems;
+    }
+
+    private void tierProblems(List<FieldViolation> problems) {
+        if (tiers.basis() == null) {
+            problems.add(new FieldViolation("tiers.basis", "must be SPEND_ALL_TIME or SPEND_ROLLING"));
+        } else if (tiers.basis() == Tiers.Basis.SPEND_ROLLING
+                && (tiers.rollingMonths() == null || tiers.rollingMonths() < 1 || tiers.rollingMonths() > 60)) {
+            problems.add(new FieldViolation("tiers.rollingMonths", "must be between 1 and 60 for a rolling basis"));
+        }
+        if (tiers.levels().isEmpty() || tiers.levels().size() > 20) {
+            problems.add(new FieldViolation("tiers.levels", "1 to 20 tiers"));
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        BigDecimal previous = null;
+        for (int i = 0; i < tiers.levels().size(); i++) {
+            Tier t = tiers.levels().get(i);
+            String at = "tiers.levels[" + i + "]";
+            if (t.name() == null || t.name().isBlank() || t.name().length() > 50 || !names.add(t.name())) {
+                problems.add(new FieldViolation(at + ".name", "a unique name of 1 to 50 characters"));
+            }
+            if (t.threshold() == null || t.threshold().signum() < 0) {
+                problems.add(new FieldViolation(at + ".threshold", "must be 0 or more"));
+            } else if (i == 0 && t.threshold().signum() != 0) {
+                problems.add(new FieldViolation(at + ".threshold", "the first tier starts at 0"));
+            } else if (previous != null && t.threshold().compareTo(previous) <= 0) {
+                problems.add(new FieldViolation(at + ".threshold", "must be above the previous tier's threshold (tiers may not overlap)"));
+            }
+            previous = t.threshold() == null ? previous : t.threshold();
+            if (t.discountPercent() == null || t.discountPercent().signum() < 0 || t.discountPercent().compareTo(BigDecimal.valueOf(100)) > 0) {
+                problems.add(new FieldViolation(at + ".discountPercent", "must be between 0 and 100"));
+            }
+            if (t.earnMultiplier() == null || t.earnMultiplier().signum() < 0 || t.earnMultiplier().compareTo(BigDecimal.TEN) > 0) {
+                problems.add(new FieldViolation(at + ".earnMultiplier", "must be between 0 and 10"));
+            }
+            if (t.perks() != null && t.perks().length() > 500) {
+                problems.add(new FieldViolation(at + ".perks", "at most 500 characters"));
+            }
+        }
     }
 }

@@ -350,6 +350,37 @@ class CheckoutApiTest extends IntegrationTest {
     }
 
     @Test
+    void theDiscountLadderFollowsQualifyingSpendFromTheNextReceiptAndReturnsLowerIt() {
+        JsonNode m = member();
+        long id = m.path("id").asLong();
+        String card = m.path("cardNumber").asString();
+        JsonNode before = account(id);
+        assertThat(before.path("tier").path("name").asString()).isEqualTo("Base");
+        assertThat(before.path("nextTier").path("name").asString()).isEqualTo("5 %");
+        assertThat(before.path("nextTier").path("amountNeeded").decimalValue()).isEqualByComparingTo("2000");
+
+        JsonNode first = till.post("/api/v1/purchases", Api.json(basket(receipt(), card, 0, List.of(line("1", "home", 1, 2500))))).json();
+        assertThat(first.path("discountTotal").decimalValue()).as("the qualifying sale itself gets no discount").isEqualByComparingTo("0");
+        JsonNode after = account(id);
+        assertThat(after.path("tier").path("name").asString()).isEqualTo("5 %");
+        assertThat(after.path("nextTier").path("amountNeeded").decimalValue()).isEqualByComparingTo("7500");
+
+        JsonNode quote = till.post("/api/v1/purchases/quote", Api.json(basket(receipt(), card, 0,
+                List.of(line("1", "home", 1, 1000), line("2", "tobacco", 1, 300))))).json();
+        // 5 % on the eligible line only; points are earned on what is paid: 950 / 10.
+        assertThat(quote.path("discountTotal").decimalValue()).isEqualByComparingTo("50.00");
+        assertThat(quote.path("lines").get(1).path("discount").decimalValue()).isEqualByComparingTo("0");
+        assertThat(quote.path("total").decimalValue()).isEqualByComparingTo("1250.00");
+        assertThat(quote.path("pointsEarned").asLong()).isEqualTo(95);
+        assertThat(quote.path("appliedRules").findValuesAsString("id")).contains("tier");
+        assertThat(quote.path("messages").toString()).as("the cashier hears how far the next tier is").contains("«7 %»");
+
+        till.post("/api/v1/purchases/" + first.path("purchaseId").asLong() + "/returns",
+                "{\"returnId\":\"TIER-" + id + "\",\"lines\":[{\"lineId\":\"1\",\"quantity\":1}]}");
+        assertThat(account(id).path("tier").path("name").asString()).as("a return lowers the qualifying spend").isEqualTo("Base");
+    }
+
+    @Test
     void adjustmentsNeedAReasonAndAreIdempotent() {
         long id = member().path("id").asLong();
         String path = "http://localhost:" + port + "/api/v1/members/" + id + "/adjustments";

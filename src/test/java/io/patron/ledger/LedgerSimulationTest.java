@@ -67,9 +67,15 @@ class LedgerSimulationTest extends IntegrationTest {
     private long sequence;
     private String run;
 
+    @Autowired io.patron.program.Programs programs;
+    private int programBefore;
+
     @AfterEach
     void resetClock() {
         clock.reset();
+        if (programBefore > 0) {
+            programs.activate(programBefore);
+        }
     }
 
     @Test
@@ -87,6 +93,11 @@ class LedgerSimulationTest extends IntegrationTest {
     private void simulate(long seed, int steps) throws Exception {
         random = new Random(seed);
         run = Long.toString(seed, 36);
+        // The model computes earnings without tier discounts: simulate the demo programme's base rate alone.
+        programBefore = programs.active().version();
+        var base = (tools.jackson.databind.node.ObjectNode) json.readTree(programs.documentJson(programBefore));
+        base.remove("tiers");
+        programs.save(json.writeValueAsString(base), "simulation without tiers", true);
         invariants = new LedgerInvariants(jdbc);
         var demo = stores.findByCode("DEMO").orElseThrow();
         till = new Caller.Till(stores.tills(demo.id()).getFirst().id(), demo.id().value(), "sim");

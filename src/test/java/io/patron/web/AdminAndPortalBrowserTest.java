@@ -102,6 +102,8 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
 
         driver.findElement(By.id("card-points")).click();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("points-available"))).getText()).isEqualTo("0");
+        assertThat(driver.findElement(By.id("tier")).getText()).contains("Base");
+        assertThat(driver.findElement(By.id("tier-progress")).getAttribute("value")).isEqualTo("0");
     }
 
     /** The admin sign-in page. */

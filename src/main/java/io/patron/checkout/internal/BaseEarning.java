@@ -21,7 +21,8 @@ final class BaseEarning implements PricingStage {
             return;
         }
         var earning = context.program.definition().earning();
-        long points = paid.multiply(BigDecimal.valueOf(earning.points()))
+        BigDecimal multiplier = context.tier == null ? BigDecimal.ONE : context.tier.tier().earnMultiplier();
+        long points = paid.multiply(BigDecimal.valueOf(earning.points())).multiply(multiplier)
                 .divide(earning.perAmount(), 0, earning.rounding()).longValueExact();
         context.pointsEarned = points;
         if (points > 0) {

@@ -2,6 +2,7 @@ package io.patron.checkout.internal;
 
 import io.patron.checkout.Basket;
 import io.patron.checkout.PricedBasket;
+import io.patron.checkout.TierStatus;
 import io.patron.ledger.PointsAccount;
 import io.patron.members.Member;
 import io.patron.program.ActiveProgram;
@@ -19,12 +20,12 @@ public class Pricing {
     private final List<PricingStage> stages;
 
     Pricing(MessageSource messages) {
-        this.stages = List.of(new ExcludedCategories(), new PointsPayment(), new BaseEarning(), new TillMessages(messages));
+        this.stages = List.of(new ExcludedCategories(), new TierDiscount(), new PointsPayment(), new BaseEarning(), new TillMessages(messages));
     }
 
-    /** @param member the buyer, or null for an anonymous sale; {@code account} then is null too */
-    public PricedBasket price(Basket basket, Member member, PointsAccount account, ActiveProgram program) {
-        PricingContext context = new PricingContext(basket, member, account, program);
+    /** @param member the buyer, or null for an anonymous sale; {@code account} and {@code tier} then are null too */
+    public PricedBasket price(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier) {
+        PricingContext context = new PricingContext(basket, member, account, program, tier);
         stages.forEach(stage -> stage.apply(context));
         return context.result();
     }

@@ -2,6 +2,7 @@ package io.patron.checkout.internal;
 
 import io.patron.checkout.Basket;
 import io.patron.checkout.PricedBasket;
+import io.patron.checkout.TierStatus;
 import io.patron.ledger.PointsAccount;
 import io.patron.members.Member;
 import io.patron.program.ActiveProgram;
@@ -16,6 +17,7 @@ final class PricingContext {
     final Member member;
     final PointsAccount account;
     final ActiveProgram program;
+    final TierStatus tier;
     final List<LineState> lines = new ArrayList<>();
     final List<PricedBasket.AppliedRule> appliedRules = new ArrayList<>();
     final List<PricedBasket.Message> messages = new ArrayList<>();
@@ -25,7 +27,8 @@ final class PricingContext {
     BigDecimal eligiblePaid = BigDecimal.ZERO.setScale(2);
     long pointsEarned;
 
-    PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program) {
+    PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier) {
+        this.tier = tier;
         this.basket = basket;
         this.member = member;
         this.account = account;

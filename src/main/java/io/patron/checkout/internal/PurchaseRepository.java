@@ -33,6 +33,16 @@ public class PurchaseRepository {
         return jdbc.sql("SELECT nextval('purchase_seq')").query(Long.class).single();
     }
 
+    /** The value of a member's purchases after discounts, less returns, since {@code from} (null: ever). */
+    public BigDecimal qualifyingSpend(long memberId, OffsetDateTime from) {
+        OffsetDateTime since = from == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : from;
+        return jdbc.sql("""
+                SELECT COALESCE((SELECT SUM(subtotal - discount_total) FROM purchases WHERE member_id = :m AND occurred_at >= :from), 0)
+                     - COALESCE((SELECT SUM(r.refunded_amount) FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id
+                                 WHERE p.member_id = :m AND p.occurred_at >= :from), 0)""")
+                .param("m", memberId).param("from", since).query(BigDecimal.class).single();
+    }
+
     public Optional<StoredPurchase> findByReceipt(long storeId, String receiptId) {
         return jdbc.sql("SELECT * FROM purchases WHERE store_id = :s AND receipt_id = :r").param("s", storeId)
                 .param("r", receiptId).query(PurchaseRepository::purchase).optional();

@@ -28,6 +28,11 @@ final class TillMessages implements PricingStage {
             context.messages.add(new PricedBasket.Message("CASHIER",
                     messages.getMessage("till.points", new Object[] {context.account.available(), context.account.pending()}, locale)));
         }
+        if (context.tier != null && context.tier.next() != null) {
+            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTier",
+                    new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.program.definition().currency(),
+                            context.tier.next().name()}, locale)));
+        }
         if (context.pointsEarned > 0) {
             context.messages.add(new PricedBasket.Message("RECEIPT",
                     messages.getMessage("till.earned", new Object[] {context.pointsEarned}, locale)));

@@ -12,7 +12,6 @@ import io.patron.members.Members;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -49,14 +48,6 @@ class LedgerApiController {
         this.clock = clock;
     }
 
-    @GetMapping("/account")
-    @PreAuthorize("hasAnyRole('TILL','ADMIN','SUPPORT','MARKETER','ANALYST')")
-    @Operation(summary = "Points available, pending and expiring (next 90 days)")
-    AccountView account(@PathVariable long id) {
-        MemberId member = members.get(new MemberId(id)).id();
-        return AccountView.of(member.value(), ledger.account(member, OffsetDateTime.now(clock)));
-    }
-
     @GetMapping("/ledger")
     @PreAuthorize("hasAnyRole('ADMIN','SUPPORT','MARKETER','ANALYST')")
     @Operation(summary = "The member's points history, newest first, with a description of each line")
@@ -72,8 +63,9 @@ class LedgerApiController {
                                           @RequestBody AdjustmentRequest request) {
         PointAdjustments.Adjustment a = adjustments.adjust(new MemberId(id), request.points() == null ? 0 : request.points(),
                 request.reason(), key);
-        AccountView account = AccountView.of(id, ledger.account(new MemberId(id), OffsetDateTime.now(clock)));
-        AdjustmentView view = new AdjustmentView(a.id(), a.points(), a.reason(), a.createdAt(), account);
+        PointsAccount account = ledger.account(new MemberId(id), OffsetDateTime.now(clock));
+        AdjustmentView view = new AdjustmentView(a.id(), a.points(), a.reason(), a.createdAt(), account.available(),
+                account.pending());
         return a.replayed() ? ResponseEntity.ok().header("Idempotent-Replayed", "true").body(view)
                 : ResponseEntity.status(201).body(view);
     }
@@ -87,22 +79,12 @@ class LedgerApiController {
     record AdjustmentRequest(Long points, String reason) {
     }
 
-    record AdjustmentView(long id, long points, String reason, OffsetDateTime createdAt, AccountView account) {
+    record AdjustmentView(long id, long points, String reason, OffsetDateTime createdAt, long pointsAvailable,
+                          long pointsPending) {
     }
 
     record EntryView(long id, OffsetDateTime at, String code, long points, Long purchaseId, Long returnId,
                      Long adjustmentId, String description) {
     }
 
-    /** The contract's account: tier and next tier arrive with the programme's tiers. */
-    record AccountView(long memberId, long pointsAvailable, long pointsPending, String tier, String nextTier,
-                       List<ExpiringView> expiring) {
-        static AccountView of(long memberId, PointsAccount a) {
-            return new AccountView(memberId, a.available(), a.pending(), null, null,
-                    a.expiring().stream().map(x -> new ExpiringView(x.points(), x.date())).toList());
-        }
-    }
-
-    record ExpiringView(long points, LocalDate date) {
-    }
 }

@@ -60,14 +60,19 @@ class PortalController {
     private final TransactionTemplate transactions;
     private final Ledger ledger;
     private final LedgerDescriptions descriptions;
+    private final io.patron.checkout.Tiers tiers;
+    private final io.patron.program.Programs programs;
     private final Clock clock;
     private final String publicUrl;
 
     PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
-                     TransactionTemplate transactions, Ledger ledger, LedgerDescriptions descriptions, Clock clock,
+                     TransactionTemplate transactions, Ledger ledger, LedgerDescriptions descriptions, io.patron.checkout.Tiers tiers,
+                     io.patron.program.Programs programs, Clock clock,
                      @Value("${patron.public-url:}") String publicUrl) {
         this.ledger = ledger;
         this.descriptions = descriptions;
+        this.tiers = tiers;
+        this.programs = programs;
         this.clock = clock;
         this.members = members;
         this.links = links;
@@ -167,6 +172,10 @@ class PortalController {
         OffsetDateTime now = OffsetDateTime.now(clock);
         model.addAttribute("member", member);
         model.addAttribute("account", ledger.account(member.id(), now));
+        io.patron.checkout.TierStatus tier = tiers.status(member.id(), programs.active().definition(), now);
+        model.addAttribute("tier", tier);
+        model.addAttribute("tierPercent", tier == null || tier.next() == null ? 100
+                : tier.spend().movePointRight(2).divide(tier.next().threshold(), 0, java.math.RoundingMode.DOWN).intValue());
         model.addAttribute("history", ledger.history(member.id(), new PageRequest(Math.max(0, page), 20))
                 .map(e -> new HistoryLine(e, descriptions.describe(e, LocaleContextHolder.getLocale()))));
         return "portal/points";

@@ -55,7 +55,7 @@ class ProgramAdminController {
     String saveForm(ProgramForm form, @RequestParam(defaultValue = "") String comment,
                     @RequestParam(defaultValue = "activate") String mode, RedirectAttributes redirect) {
         try {
-            String document = json.writeValueAsString(form.definition());
+            String document = json.writeValueAsString(form.definition(programs.active().definition().tiers()));
             var saved = programs.save(document, comment.isBlank() ? null : comment, "activate".equals(mode));
             redirect.addFlashAttribute("saved", saved.version());
         } catch (ProblemException e) {
@@ -111,7 +111,8 @@ class ProgramAdminController {
                     d.redemption().maxShare().movePointRight(2).intValue(), d.redemption().minBalance());
         }
 
-        ProgramDefinition definition() {
+        /** The document from the form; the parts the form does not show (tiers) are kept as they are. */
+        ProgramDefinition definition(ProgramDefinition.Tiers tiers) {
             RoundingMode mode;
             try {
                 mode = RoundingMode.valueOf(rounding == null ? "" : rounding);
@@ -125,7 +126,7 @@ class ProgramAdminController {
                             pendingDays == null ? -1 : pendingDays, expiryMonths == null ? 0 : expiryMonths),
                     new ProgramDefinition.Redemption(pointValue,
                             maxSharePercent == null ? null : BigDecimal.valueOf(maxSharePercent).movePointLeft(2),
-                            minBalance == null ? -1 : minBalance));
+                            minBalance == null ? -1 : minBalance), tiers);
         }
     }
 }
