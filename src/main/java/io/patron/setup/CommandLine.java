@@ -10,7 +10,8 @@ import java.util.Set;
 public final class CommandLine {
 
     static final String IMPORT_MEMBERS = "import-members";
-    private static final Set<String> COMMANDS = Set.of(IMPORT_MEMBERS);
+    static final String IMPORT_HISTORY = "import-history";
+    private static final Set<String> COMMANDS = Set.of(IMPORT_MEMBERS, IMPORT_HISTORY);
 
     private CommandLine() {
     }

@@ -138,6 +138,58 @@ public class PurchaseRepository {
                 .param("r", id).param("l", line).param("q", quantity).update());
     }
 
+    /** Whether a cancellation invoice of imported history was recorded already (as returns or unmatched lines). */
+    public boolean historyCancellationRecorded(long storeId, String invoice) {
+        return jdbc.sql("""
+                SELECT (SELECT COUNT(*) FROM purchase_returns WHERE store_id = :s AND return_id LIKE :prefix)
+                     + (SELECT COUNT(*) FROM unmatched_returns WHERE store_id = :s AND invoice = :i)""")
+                .param("s", storeId).param("prefix", invoice + "/%").param("i", invoice).query(Long.class).single() > 0;
+    }
+
+    /**
+     * The latest line of the member's earlier purchases of {@code sku} at the store that can still
+     * take back {@code quantity}, counting returns recorded and those planned in {@code planned}
+     * (purchase → line → quantity); null when there is none.
+     */
+    public Returnable returnableLine(long storeId, long memberId, String sku, OffsetDateTime at, BigDecimal quantity,
+                                     Map<Long, Map<Integer, BigDecimal>> planned) {
+        List<Returnable> candidates = jdbc.sql("""
+                SELECT pl.purchase_id, pl.line_no, pl.quantity, pl.amount, pl.discount,
+                       COALESCE((SELECT SUM(rl.quantity) FROM return_lines rl JOIN purchase_returns r ON r.id = rl.return_pk
+                                 WHERE r.purchase_id = pl.purchase_id AND rl.line_no = pl.line_no), 0) AS returned
+                FROM purchases p JOIN purchase_lines pl ON pl.purchase_id = p.id
+                WHERE p.store_id = :s AND p.member_id = :m AND pl.sku = :sku AND p.occurred_at <= :at
+                ORDER BY p.occurred_at DESC, pl.purchase_id DESC, pl.line_no LIMIT 50""")
+                .param("s", storeId).param("m", memberId).param("sku", sku).param("at", at)
+                .query((rs, i) -> {
+                    BigDecimal bought = rs.getBigDecimal("quantity");
+                    BigDecimal left = bought.subtract(rs.getBigDecimal("returned"));
+                    BigDecimal unit = rs.getBigDecimal("amount").subtract(rs.getBigDecimal("discount"))
+                            .divide(bought, 6, java.math.RoundingMode.HALF_UP);
+                    return new Returnable(rs.getLong("purchase_id"), rs.getInt("line_no"), left, unit);
+                }).list();
+        for (Returnable c : candidates) {
+            BigDecimal already = planned.getOrDefault(c.purchaseId(), Map.of()).getOrDefault(c.lineNo(), BigDecimal.ZERO);
+            if (c.left().subtract(already).compareTo(quantity) >= 0) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public void insertUnmatchedReturn(long storeId, String invoice, int lineNo, Long memberId, String sku, BigDecimal quantity,
+                                      BigDecimal unitPrice, OffsetDateTime at) {
+        jdbc.sql("""
+                INSERT INTO unmatched_returns (store_id, invoice, line_no, member_id, sku, quantity, unit_price, occurred_at)
+                VALUES (:s, :i, :l, :m, :sku, :q, :p, :at)""")
+                .param("s", storeId).param("i", invoice).param("l", lineNo).param("m", memberId).param("sku", sku)
+                .param("q", quantity).param("p", unitPrice).param("at", at).update();
+    }
+
+    /** A purchase line that can take goods back: how many are left and what one is worth after discounts. */
+    public record Returnable(long purchaseId, int lineNo, BigDecimal left, BigDecimal unitValue) {
+    }
+
     public Page<PurchaseSummary> ofMember(long memberId, PageRequest page) {
         long total = jdbc.sql("SELECT COUNT(*) FROM purchases WHERE member_id = :m").param("m", memberId).query(Long.class).single();
         List<PurchaseSummary> items = jdbc.sql("""
