@@ -1,6 +1,10 @@
 package io.patron.checkout;
 
 import io.patron.checkout.internal.Pricing;
+import io.patron.checkout.internal.PurchaseFacts;
+import io.patron.stores.Store;
+import io.patron.stores.StoreId;
+import io.patron.stores.Stores;
 import io.patron.checkout.internal.PurchaseRepository;
 import io.patron.checkout.internal.PurchaseRepository.StoredLine;
 import io.patron.checkout.internal.PurchaseRepository.StoredPurchase;
@@ -57,6 +61,8 @@ public class Checkout {
     private final Ledger ledger;
     private final Programs programs;
     private final Pricing pricing;
+    private final Stores stores;
+    private final Map<Long, Store> storeCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final Tiers tiers;
     private final PurchaseRepository purchases;
     private final TransactionTemplate transactions;
@@ -65,13 +71,14 @@ public class Checkout {
     private final Clock clock;
     private final int offlineDays;
 
-    Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Tiers tiers, PurchaseRepository purchases,
+    Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
              TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays) {
         this.members = members;
         this.ledger = ledger;
         this.programs = programs;
         this.pricing = pricing;
+        this.stores = stores;
         this.tiers = tiers;
         this.purchases = purchases;
         this.transactions = transactions;
@@ -89,7 +96,8 @@ public class Checkout {
         PointsAccount account = buyer == null ? null : ledger.account(buyer.member().id(), now);
         ActiveProgram program = programs.active();
         TierStatus tier = buyer == null ? null : tiers.status(buyer.member().id(), program.definition(), now);
-        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, program, tier);
+        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, program, tier,
+                facts(till, basket, buyer == null ? null : buyer.member(), tier));
         return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
     }
 
@@ -139,7 +147,7 @@ public class Checkout {
         }
         ActiveProgram program = programs.active();
         TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
-        PricedBasket priced = pricing.price(basket, member, account, program, tier);
+        PricedBasket priced = pricing.price(basket, member, account, program, tier, facts(till, basket, member, tier));
         long id = purchases.nextPurchaseId();
         var earning = program.definition().earning();
         OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());
@@ -354,6 +362,12 @@ public class Checkout {
         }
         v.throwIfInvalid();
         return wanted;
+    }
+
+    /** What the rules see of this sale, in the store's time zone (stores rarely change theirs: cached). */
+    private PurchaseFacts facts(Caller.Till till, Basket basket, Member member, TierStatus tier) {
+        Store store = storeCache.computeIfAbsent(till.storeId(), id -> stores.get(new StoreId(id)));
+        return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code());
     }
 
     /** The buyer named by the basket; null for an anonymous sale. */

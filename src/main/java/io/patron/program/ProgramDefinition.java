@@ -20,7 +20,42 @@ import java.util.stream.Collectors;
  * (Rules and tiers join the document in a later step.)
  */
 public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption,
-                                Tiers tiers) {
+                                Tiers tiers, List<Rule> rules) {
+
+    public ProgramDefinition {
+        rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+
+    public static final int RULES_MAX = 200;
+
+    /**
+     * A marketer's rule: when its CEL {@code condition} holds for a sale, its effect applies.
+     * {@code priority} orders evaluation (highest first); an EXCLUSIVE rule that applies stops the
+     * rules after it; a BEST_OF discount competes with the tier discount and the other BEST_OF
+     * discounts (the largest wins) where a STACK discount adds to them.
+     */
+    public record Rule(String id, String name, String condition, Effect effect, Stacking stacking, Integer priority,
+                       Boolean enabled) {
+        public boolean on() {
+            return !Boolean.FALSE.equals(enabled);
+        }
+
+        public int order() {
+            return priority == null ? 0 : priority;
+        }
+    }
+
+    /** What a rule does: a percent off eligible lines (optionally only some categories), a points multiplier, bonus points. */
+    public record Effect(EffectType type, BigDecimal value, List<String> categories) {
+        public Effect {
+            categories = categories == null ? List.of()
+                    : categories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        }
+    }
+
+    public enum EffectType { PERCENT_DISCOUNT, POINTS_MULTIPLIER, BONUS_POINTS }
+
+    public enum Stacking { STACK, BEST_OF, EXCLUSIVE }
 
     /**
      * The discount ladder: a member's tier follows their qualifying spend (the value of their
@@ -138,7 +173,51 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
         if (tiers != null) {
             tierProblems(problems);
         }
+        ruleProblems(problems);
         return problems;
+    }
+
+    private void ruleProblems(List<FieldViolation> problems) {
+        if (rules.size() > RULES_MAX) {
+            problems.add(new FieldViolation("rules", "at most " + RULES_MAX + " rules"));
+            return;
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            String at = "rules[" + i + "]";
+            if (r == null) {
+                problems.add(new FieldViolation(at, "is empty"));
+                continue;
+            }
+            if (r.id() == null || !r.id().matches("[a-z0-9][a-z0-9-]{0,49}") || !ids.add(r.id())) {
+                problems.add(new FieldViolation(at + ".id", "a unique id of 1 to 50 lower-case letters, digits or -"));
+            }
+            if (r.name() == null || r.name().isBlank() || r.name().length() > 200) {
+                problems.add(new FieldViolation(at + ".name", "is required, at most 200 characters"));
+            }
+            RuleConditions.problem(r.condition()).ifPresent(p -> problems.add(new FieldViolation(at + ".condition", p)));
+            if (r.effect() == null || r.effect().type() == null || r.effect().value() == null) {
+                problems.add(new FieldViolation(at + ".effect", "needs a type (PERCENT_DISCOUNT, POINTS_MULTIPLIER, BONUS_POINTS) and a value"));
+            } else {
+                BigDecimal v = r.effect().value();
+                boolean ok = switch (r.effect().type()) {
+                    case PERCENT_DISCOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(100)) <= 0;
+                    case POINTS_MULTIPLIER -> v.signum() > 0 && v.compareTo(BigDecimal.TEN) <= 0;
+                    case BONUS_POINTS -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
+                };
+                if (!ok) {
+                    problems.add(new FieldViolation(at + ".effect.value", switch (r.effect().type()) {
+                        case PERCENT_DISCOUNT -> "a percent above 0 and at most 100";
+                        case POINTS_MULTIPLIER -> "a multiplier above 0 and at most 10";
+                        case BONUS_POINTS -> "a whole number of points from 1 to 1000000";
+                    }));
+                }
+            }
+            if (r.stacking() == null) {
+                problems.add(new FieldViolation(at + ".stacking", "must be STACK, BEST_OF or EXCLUSIVE"));
+            }
+        }
     }
 
     private void tierProblems(List<FieldViolation> problems) {

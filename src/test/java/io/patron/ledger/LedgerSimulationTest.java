@@ -93,10 +93,11 @@ class LedgerSimulationTest extends IntegrationTest {
     private void simulate(long seed, int steps) throws Exception {
         random = new Random(seed);
         run = Long.toString(seed, 36);
-        // The model computes earnings without tier discounts: simulate the demo programme's base rate alone.
+        // The model computes earnings without tiers or rules: simulate the demo programme's base rate alone.
         programBefore = programs.active().version();
         var base = (tools.jackson.databind.node.ObjectNode) json.readTree(programs.documentJson(programBefore));
         base.remove("tiers");
+        base.remove("rules");
         programs.save(json.writeValueAsString(base), "simulation without tiers", true);
         invariants = new LedgerInvariants(jdbc);
         var demo = stores.findByCode("DEMO").orElseThrow();

@@ -21,9 +21,11 @@ final class BaseEarning implements PricingStage {
             return;
         }
         var earning = context.program.definition().earning();
-        BigDecimal multiplier = context.tier == null ? BigDecimal.ONE : context.tier.tier().earnMultiplier();
+        BigDecimal multiplier = (context.tier == null ? BigDecimal.ONE : context.tier.tier().earnMultiplier())
+                .multiply(context.ruleMultiplier);
         long points = paid.multiply(BigDecimal.valueOf(earning.points())).multiply(multiplier)
                 .divide(earning.perAmount(), 0, earning.rounding()).longValueExact();
+        points += context.bonusPoints;
         context.pointsEarned = points;
         if (points > 0) {
             context.appliedRules.add(new PricedBasket.AppliedRule(RULE_ID,

@@ -21,14 +21,22 @@ final class PricingContext {
     final List<LineState> lines = new ArrayList<>();
     final List<PricedBasket.AppliedRule> appliedRules = new ArrayList<>();
     final List<PricedBasket.Message> messages = new ArrayList<>();
+    final PurchaseFacts facts;
+    /** Multiplier and bonus from rules; BaseEarning applies them. */
+    BigDecimal ruleMultiplier = BigDecimal.ONE;
+    long bonusPoints;
+    /** The tier's discount per line, so that a BEST_OF rule can replace it. */
+    final java.util.Map<LineState, BigDecimal> tierDiscounts = new java.util.IdentityHashMap<>();
     long maxRedeemablePoints;
     long pointsRedeemed;
     BigDecimal pointsValue = BigDecimal.ZERO.setScale(2);
     BigDecimal eligiblePaid = BigDecimal.ZERO.setScale(2);
     long pointsEarned;
 
-    PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier) {
+    PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier,
+                   PurchaseFacts facts) {
         this.tier = tier;
+        this.facts = facts;
         this.basket = basket;
         this.member = member;
         this.account = account;

@@ -25,6 +25,7 @@ final class TierDiscount implements PricingStage {
             }
             BigDecimal discount = line.net().multiply(percent).divide(HUNDRED, 2, RoundingMode.HALF_UP);
             line.discount = line.discount.add(discount);
+            context.tierDiscounts.put(line, discount);
             total = total.add(discount);
         }
         if (total.signum() > 0) {

@@ -55,7 +55,8 @@ class ProgramAdminController {
     String saveForm(ProgramForm form, @RequestParam(defaultValue = "") String comment,
                     @RequestParam(defaultValue = "activate") String mode, RedirectAttributes redirect) {
         try {
-            String document = json.writeValueAsString(form.definition(programs.active().definition().tiers()));
+            ProgramDefinition current = programs.active().definition();
+            String document = json.writeValueAsString(form.definition(current.tiers(), current.rules()));
             var saved = programs.save(document, comment.isBlank() ? null : comment, "activate".equals(mode));
             redirect.addFlashAttribute("saved", saved.version());
         } catch (ProblemException e) {
@@ -111,8 +112,8 @@ class ProgramAdminController {
                     d.redemption().maxShare().movePointRight(2).intValue(), d.redemption().minBalance());
         }
 
-        /** The document from the form; the parts the form does not show (tiers) are kept as they are. */
-        ProgramDefinition definition(ProgramDefinition.Tiers tiers) {
+        /** The document from the form; the parts the form does not show (tiers, rules) are kept as they are. */
+        ProgramDefinition definition(ProgramDefinition.Tiers tiers, List<ProgramDefinition.Rule> rules) {
             RoundingMode mode;
             try {
                 mode = RoundingMode.valueOf(rounding == null ? "" : rounding);
@@ -126,7 +127,7 @@ class ProgramAdminController {
                             pendingDays == null ? -1 : pendingDays, expiryMonths == null ? 0 : expiryMonths),
                     new ProgramDefinition.Redemption(pointValue,
                             maxSharePercent == null ? null : BigDecimal.valueOf(maxSharePercent).movePointLeft(2),
-                            minBalance == null ? -1 : minBalance), tiers);
+                            minBalance == null ? -1 : minBalance), tiers, rules);
         }
     }
 }

@@ -1,0 +1,76 @@
+package io.patron.program;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rule conditions in CEL (Common Expression Language) over two variables, {@code purchase} and
+ * {@code member}, each a map (see docs/architecture.md for their keys). A condition must compile and
+ * be a boolean; compiled programs are cached by their text, so each is compiled once.
+ */
+public final class RuleConditions {
+
+    public static final int LENGTH_MAX = 2_000;
+    private static final int CACHE_MAX = 10_000;
+
+    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .addVar("purchase", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("member", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .setResultType(SimpleType.BOOL)
+            .build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+
+    private RuleConditions() {
+    }
+
+    /** Why the condition does not compile (with its position), or empty when it does. */
+    public static Optional<String> problem(String condition) {
+        if (condition == null || condition.isBlank() || condition.length() > LENGTH_MAX) {
+            return Optional.of("is required, at most " + LENGTH_MAX + " characters");
+        }
+        try {
+            CelAbstractSyntaxTree ast = COMPILER.compile(condition).getAst();
+            if (!SimpleType.BOOL.equals(ast.getResultType())) {
+                // dyn would pass the compiler's check and fail at the till: demand a real boolean.
+                return Optional.of("must be a boolean expression (e.g. purchase.subtotal >= 1000.0), not "
+                        + ast.getResultType().name());
+            }
+            return Optional.empty();
+        } catch (CelValidationException e) {
+            return Optional.of(e.getMessage().replaceAll("\\s+", " ").trim());
+        }
+    }
+
+    /** Evaluates a condition that passed {@link #problem}; an evaluation error counts as false. */
+    public static boolean test(String condition, Map<String, Object> purchase, Map<String, Object> member) {
+        CelRuntime.Program program = PROGRAMS.computeIfAbsent(condition, RuleConditions::compile);
+        try {
+            return Boolean.TRUE.equals(program.eval(Map.of("purchase", purchase, "member", member)));
+        } catch (CelEvaluationException e) {
+            return false;
+        }
+    }
+
+    private static CelRuntime.Program compile(String condition) {
+        if (PROGRAMS.size() > CACHE_MAX) {
+            PROGRAMS.clear();
+        }
+        try {
+            CelAbstractSyntaxTree ast = COMPILER.compile(condition).getAst();
+            return RUNTIME.createProgram(ast);
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("a stored rule condition no longer compiles: " + condition, e);
+        }
+    }
+}
