@@ -109,7 +109,7 @@ public class Members {
     }
 
     public Optional<Member> findByCard(String cardNumber) {
-        return CardNumber.parse(cardNumber).flatMap(c -> repository.findByCard(c.value()));
+        return cardWithMember(cardNumber).map(Map.Entry::getValue);
     }
 
     /** The member of a card together with all of their cards, in one database round trip. */

@@ -189,11 +189,6 @@ public class Programs {
         }
     }
 
-    public ActiveProgram version(int version) {
-        return repository.find(version).map(d -> new ActiveProgram(version, parse(d)))
-                .orElseThrow(() -> ProblemException.notFound("PROGRAM_VERSION_NOT_FOUND", "No programme version " + version + "."));
-    }
-
     public String documentJson(int version) {
         return repository.find(version)
                 .orElseThrow(() -> ProblemException.notFound("PROGRAM_VERSION_NOT_FOUND", "No programme version " + version + "."));

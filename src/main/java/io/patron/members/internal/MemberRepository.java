@@ -37,10 +37,6 @@ public class MemberRepository {
         this.jdbc = jdbc;
     }
 
-    public long nextMemberId() {
-        return jdbc.sql("SELECT nextval('member_seq')").query(Long.class).single();
-    }
-
     public long nextCardSequence() {
         return jdbc.sql("SELECT nextval('card_seq')").query(Long.class).single();
     }
@@ -107,11 +103,6 @@ public class MemberRepository {
                 .query(MemberRepository::member).optional();
     }
 
-    public Optional<Member> findByCard(String cardNumber) {
-        return jdbc.sql("SELECT m.* FROM cards c JOIN members m ON m.id = c.member_id WHERE c.card_number = :n")
-                .param("n", cardNumber).query(MemberRepository::member).optional();
-    }
-
     /** A member found by any of its cards, with all its cards, in one round trip (the till's lookup). */
     public Optional<Map.Entry<Member, List<Card>>> findWithCardsByCard(String cardNumber) {
         List<Map.Entry<Member, Card>> rows = jdbc.sql("""
@@ -144,11 +135,6 @@ public class MemberRepository {
                         rs.getObject("card_issued_at", OffsetDateTime.class), rs.getObject("card_blocked_at", OffsetDateTime.class),
                         rs.getString("card_block_reason")), member(rs, i)))
                 .optional();
-    }
-
-    public Optional<MemberId> idByCard(String cardNumber) {
-        return jdbc.sql("SELECT member_id FROM cards WHERE card_number = :n").param("n", cardNumber)
-                .query((rs, i) -> new MemberId(rs.getLong(1))).optional();
     }
 
     public Optional<MemberId> idBy(String column, String value) {
