@@ -2,6 +2,8 @@ package io.patron.checkout;
 
 import io.patron.checkout.internal.Pricing;
 import io.patron.checkout.internal.PurchaseFacts;
+import io.patron.checkout.internal.RuleLimits;
+import io.patron.checkout.internal.RuleUses;
 import io.patron.stores.Store;
 import io.patron.stores.StoreId;
 import io.patron.stores.Stores;
@@ -55,6 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class Checkout {
 
     private static final int RESOLVE_ATTEMPTS_MAX = 3;
+    private static final int BUDGET_ATTEMPTS_MAX = 5;
     private static final Pattern ID = Pattern.compile("[\\p{Alnum}._:/#-]{1,64}");
 
     private final Members members;
@@ -65,6 +68,7 @@ public class Checkout {
     private final Map<Long, Store> storeCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final Tiers tiers;
     private final PurchaseRepository purchases;
+    private final RuleUses ruleUses;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
@@ -72,7 +76,7 @@ public class Checkout {
     private final int offlineDays;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
-             TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+             RuleUses ruleUses, TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays) {
         this.members = members;
         this.ledger = ledger;
@@ -81,6 +85,7 @@ public class Checkout {
         this.stores = stores;
         this.tiers = tiers;
         this.purchases = purchases;
+        this.ruleUses = ruleUses;
         this.transactions = transactions;
         this.events = events;
         this.json = json;
@@ -95,9 +100,10 @@ public class Checkout {
         Buyer buyer = resolve(basket);
         PointsAccount account = buyer == null ? null : ledger.account(buyer.member().id(), now);
         ActiveProgram program = programs.active();
-        TierStatus tier = buyer == null ? null : tiers.status(buyer.member().id(), program.definition(), now);
-        PricedBasket priced = pricing.price(basket, buyer == null ? null : buyer.member(), account, program, tier,
-                facts(till, basket, buyer == null ? null : buyer.member(), tier));
+        Member member = buyer == null ? null : buyer.member();
+        TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
+        PricedBasket priced = pricing.price(basket, member, account, program, tier, facts(till.storeId(), basket, member, tier, program),
+                ruleUses.limits(member == null ? null : member.id().value(), program.definition(), basket.occurredAt()));
         return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
     }
 
@@ -111,7 +117,7 @@ public class Checkout {
             return replay(earlier.get(), hash);
         }
         try {
-            return transactions.execute(status -> record(till, basket, hash, now));
+            return transactions.execute(status -> record(till.storeId(), till.tillId(), basket, hash, now, null));
         } catch (DataIntegrityViolationException e) {
             if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")) {
                 throw e;
@@ -123,10 +129,32 @@ public class Checkout {
         }
     }
 
-    private Answer record(Caller.Till till, Basket basket, String hash, OffsetDateTime now) {
-        Buyer buyer = resolve(basket);
+    /**
+     * Records a sale of a history replay, as if a till of the store had sent it at its own time: the
+     * programme prices it and the ledger moves at {@code basket.occurredAt()}. Runs in the caller's
+     * transaction; a receipt already recorded is left alone (null).
+     */
+    Answer recordHistorySale(long storeId, Basket basket, Member member) {
+        if (purchases.findByReceipt(storeId, basket.receiptId()).isPresent()) {
+            return null;
+        }
+        Buyer buyer = member == null ? null
+                : new Buyer(member, members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
+        return record(storeId, null, basket, "replay", basket.occurredAt(), buyer);
+    }
+
+    /** Takes goods back in a history replay, at the return's own time, in the caller's transaction. */
+    Answer recordHistoryReturn(long storeId, StoredPurchase purchase, ReturnRequest request, Map<String, BigDecimal> quantities) {
+        if (purchases.findReturn(storeId, request.returnId()).isPresent()) {
+            return null;
+        }
+        return recordReturn(storeId, purchase, request, quantities, "replay", request.occurredAt());
+    }
+
+    private Answer record(long storeId, Long tillId, Basket basket, String hash, OffsetDateTime now, Buyer preset) {
+        Buyer buyer = preset != null ? preset : resolve(basket);
         PointsAccount account = buyer == null ? null : ledger.lock(buyer.member().id(), now);
-        for (int attempt = 0; buyer != null && attempt < RESOLVE_ATTEMPTS_MAX; attempt++) {
+        for (int attempt = 0; buyer != null && preset == null && attempt < RESOLVE_ATTEMPTS_MAX; attempt++) {
             // The member may have been merged away while this sale waited for their lock (the merge
             // holds it): then the card belongs to the survivor now, whose lock is taken instead.
             Buyer current = resolve(basket);
@@ -140,14 +168,27 @@ public class Checkout {
         if (member != null) {
             // A retry that waited for this member's lock behind its own first attempt must replay
             // that attempt, not be priced again against the balance it changed.
-            Optional<StoredPurchase> first = purchases.findByReceipt(till.storeId(), basket.receiptId());
+            Optional<StoredPurchase> first = purchases.findByReceipt(storeId, basket.receiptId());
             if (first.isPresent()) {
                 return replay(first.get(), hash);
             }
         }
         ActiveProgram program = programs.active();
         TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
-        PricedBasket priced = pricing.price(basket, member, account, program, tier, facts(till, basket, member, tier));
+        PurchaseFacts facts = facts(storeId, basket, member, tier, program);
+        Long memberId = member == null ? null : member.id().value();
+        PricedBasket priced = null;
+        for (int attempt = 0; priced == null; attempt++) {
+            // A capped rule's budget is taken when the sale is recorded; if a concurrent sale took what
+            // this pricing counted on, price again with what is left.
+            PricedBasket candidate = pricing.price(basket, member, account, program, tier, facts,
+                    ruleUses.limits(memberId, program.definition(), basket.occurredAt()));
+            if (ruleUses.takeBudgets(candidate.ruleUses(), program.definition())) {
+                priced = candidate;
+            } else if (attempt + 1 >= BUDGET_ATTEMPTS_MAX) {
+                throw ProblemException.conflict("REQUEST_IN_PROGRESS", "A promotion's budget is changing under heavy load; retry in a moment.", null);
+            }
+        }
         long id = purchases.nextPurchaseId();
         var earning = program.definition().earning();
         OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());
@@ -160,16 +201,27 @@ public class Checkout {
                     account.pending() + (matured ? 0 : priced.pointsEarned()));
         }
         String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true));
-        purchases.insert(new PurchaseRepository.NewPurchase(id, till.storeId(), till.tillId(), basket.receiptId(),
+        purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
                 basket.occurredAt(), now, priced, hash, response));
+        if (!priced.ruleUses().isEmpty()) {
+            ruleUses.record(id, memberId, basket.occurredAt(), priced.ruleUses());
+        }
         if (priced.pointsRedeemed() > 0) {
             ledger.redeem(member.id(), priced.pointsRedeemed(), id, now);
         }
         if (priced.pointsEarned() > 0) {
             ledger.earn(member.id(), priced.pointsEarned(), id, availableFrom, expiresAt, now);
         }
-        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), till.storeId()));
+        if (priced.referrerPoints() > 0) {
+            Member referrer = current(member.referredBy());
+            if (referrer.active()) {
+                ledger.lock(referrer.id(), now);
+                ledger.earnReferral(referrer.id(), priced.referrerPoints(), id, availableFrom, expiresAt, now);
+                purchases.setReferrer(id, referrer.id().value(), priced.referrerPoints());
+            }
+        }
+        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), storeId));
         return new Answer(response, false);
     }
 
@@ -193,7 +245,7 @@ public class Checkout {
             return replayReturn(earlier.get(), purchaseId, hash);
         }
         try {
-            return transactions.execute(status -> recordReturn(till, purchase, request, wanted, hash, now));
+            return transactions.execute(status -> recordReturn(till.storeId(), purchase, request, wanted, hash, now));
         } catch (DataIntegrityViolationException e) {
             if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_returns_id")) {
                 throw e;
@@ -204,14 +256,14 @@ public class Checkout {
         }
     }
 
-    private Answer recordReturn(Caller.Till till, StoredPurchase purchase, ReturnRequest request,
+    private Answer recordReturn(long storeId, StoredPurchase purchase, ReturnRequest request,
                                 Map<String, BigDecimal> wanted, String hash, OffsetDateTime now) {
         Member member = purchase.memberId() == null ? null : current(new MemberId(purchase.memberId()));
         if (member != null) {
             ledger.lock(member.id(), now);
         }
         purchases.lock(purchase.id());
-        Optional<StoredReturn> raced = purchases.findReturn(till.storeId(), request.returnId());
+        Optional<StoredReturn> raced = purchases.findReturn(storeId, request.returnId());
         if (raced.isPresent()) {
             return replayReturn(raced.get(), purchase.id(), hash);
         }
@@ -252,6 +304,11 @@ public class Checkout {
             long forgivenBefore = purchases.returns(purchase.id()).stream().mapToLong(StoredReturn::pointsForgiven).sum();
             reversal = ledger.reverseEarning(member.id(), pointsDue, purchase.id(), returnPk, forgivenBefore, now);
             ledger.refundRedemption(member.id(), pointsRefunded, purchase.id(), returnPk, now);
+            if (purchase.referrerPoints() > 0 && purchase.referrerId() != null && fullyReturned(lines, after)) {
+                MemberId referrer = current(new MemberId(purchase.referrerId())).id();
+                ledger.lock(referrer, now);
+                ledger.reverseEarning(referrer, purchase.referrerPoints(), purchase.id(), returnPk, 0, now);
+            }
             PointsAccount account = ledger.account(member.id(), now);
             summary = new PurchaseResponse.MemberSummary(member.id().value(), null, member.firstName(), account.available(),
                     account.pending());
@@ -267,11 +324,15 @@ public class Checkout {
                 will.refundedAmount.subtract(was.refundedAmount), will.refundMoney.subtract(was.refundMoney),
                 pointsRefunded, reversal.reversed(), reversal.forgiven(), summary);
         String body = json.writeValueAsString(response);
-        purchases.insertReturn(returnPk, purchase.id(), till.storeId(), request.returnId(), response.occurredAt(), now,
+        purchases.insertReturn(returnPk, purchase.id(), storeId, request.returnId(), response.occurredAt(), now,
                 response.refundMoney(), response.refundedAmount(), reversal.reversed(), reversal.forgiven(), pointsRefunded,
                 hash, body, quantities);
         events.publishEvent(new GoodsReturned(purchase.id(), returnPk, member == null ? null : member.id().value()));
         return new Answer(body, false);
+    }
+
+    private static boolean fullyReturned(List<StoredLine> lines, Map<Integer, BigDecimal> returned) {
+        return lines.stream().allMatch(l -> returned.getOrDefault(l.lineNo(), BigDecimal.ZERO).compareTo(l.quantity()) >= 0);
     }
 
     /**
@@ -364,10 +425,23 @@ public class Checkout {
         return wanted;
     }
 
-    /** What the rules see of this sale, in the store's time zone (stores rarely change theirs: cached). */
-    private PurchaseFacts facts(Caller.Till till, Basket basket, Member member, TierStatus tier) {
-        Store store = storeCache.computeIfAbsent(till.storeId(), id -> stores.get(new StoreId(id)));
-        return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code());
+    /**
+     * What the rules see of this sale, in the store's time zone (stores rarely change theirs: cached).
+     * The member's purchase count costs a query, so it is read only when a rule or the referral bonus asks.
+     */
+    private PurchaseFacts facts(long storeId, Basket basket, Member member, TierStatus tier, ActiveProgram program) {
+        Store store = storeCache.computeIfAbsent(storeId, id -> stores.get(new StoreId(id)));
+        long count = -1;
+        if (member != null && (member.referredBy() != null && program.definition().referral() != null
+                || program.definition().rules().stream().anyMatch(r -> mentionsPurchaseCount(r)))) {
+            count = purchases.purchaseCount(member.id().value());
+        }
+        return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code(), count);
+    }
+
+    private static boolean mentionsPurchaseCount(io.patron.program.ProgramDefinition.Rule rule) {
+        return rule.on() && (rule.condition().contains("purchaseCount")
+                || rule.lineCondition() != null && rule.lineCondition().contains("purchaseCount"));
     }
 
     /** The buyer named by the basket; null for an anonymous sale. */

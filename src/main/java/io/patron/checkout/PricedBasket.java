@@ -10,9 +10,10 @@ import java.util.List;
  */
 public record PricedBasket(int programVersion, String currency, List<PricedLine> lines, List<AppliedRule> appliedRules,
                            List<Message> messages, long maxRedeemablePoints, long pointsRedeemed, BigDecimal pointsValue,
-                           BigDecimal eligiblePaid, long pointsEarned) {
+                           BigDecimal eligiblePaid, long pointsEarned, List<RuleUse> ruleUses, long referrerPoints) {
 
     public PricedBasket {
+        ruleUses = List.copyOf(ruleUses);
         lines = List.copyOf(lines);
         appliedRules = List.copyOf(appliedRules);
         messages = List.copyOf(messages);
@@ -43,8 +44,22 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
         }
     }
 
-    /** A rule that changed the price or the points, with its effect in words. */
-    public record AppliedRule(String id, String name, String effect) {
+    /**
+     * A rule that changed the price or the points, with its effect in words and in figures: the
+     * money it took off this receipt and the points it gave.
+     */
+    public record AppliedRule(String id, String name, String effect, BigDecimal discount, long points) {
+        public static AppliedRule discount(String id, String name, String effect, BigDecimal discount) {
+            return new AppliedRule(id, name, effect, discount, 0);
+        }
+
+        public static AppliedRule points(String id, String name, String effect, long points) {
+            return new AppliedRule(id, name, effect, BigDecimal.ZERO.setScale(2), points);
+        }
+    }
+
+    /** What a capped rule gave on this receipt: money for a discount, points for a points effect. */
+    public record RuleUse(String ruleId, BigDecimal amount) {
     }
 
     /** A line for the cashier's screen or the printed receipt, in the member's language. */

@@ -1,24 +1,42 @@
 package io.patron.checkout;
 
+import io.patron.audit.AuditLog;
 import io.patron.checkout.internal.PurchaseRepository;
+import io.patron.common.Callers;
+import io.patron.common.ProblemException;
 import io.patron.members.MemberId;
 import io.patron.program.ProgramDefinition;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Derives a member's tier from their purchase history (never stored, so a replay or a back-test gives
- * the same answer): the qualifying spend is the value of their purchases after discounts, less what
- * came back, over all time or the programme's rolling window. A sale counts from the next receipt on.
+ * the same answer). The qualifying measure is the value of their purchases after discounts less what
+ * came back, or the points they earned less the points taken back, over all time or the programme's
+ * rolling window. A sale counts from the next receipt on. A fall is only checked at month starts: the
+ * tier held is the highest of the one the measure reaches now and the ones it reached at the start of
+ * this month and of the {@code graceMonths} months before. A manual tier floor (VIP) with an expiry
+ * lifts the member to at least that tier.
  */
 @Service
 public class Tiers {
 
     private final PurchaseRepository purchases;
+    private final AuditLog audit;
+    private final java.time.Clock clock;
 
-    Tiers(PurchaseRepository purchases) {
+    Tiers(PurchaseRepository purchases, AuditLog audit, java.time.Clock clock) {
         this.purchases = purchases;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     /** The member's status under the programme's ladder, or null when the programme has no tiers. */
@@ -27,11 +45,78 @@ public class Tiers {
         if (ladder == null || ladder.levels().isEmpty()) {
             return null;
         }
-        OffsetDateTime from = ladder.basis() == ProgramDefinition.Tiers.Basis.SPEND_ROLLING
-                ? now.minusMonths(ladder.rollingMonths()) : null;
-        BigDecimal spend = purchases.qualifyingSpend(member.value(), from).max(BigDecimal.ZERO);
-        ProgramDefinition.Tier tier = ladder.levelFor(spend);
+        return status(program, now, windows -> purchases.qualifying(member.value(), ladder.basis().points(), windows),
+                purchases.tierFloor(member.value(), now).orElse(null));
+    }
+
+    /**
+     * The status from any source of the measure: {@code measure} answers the qualifying measure in
+     * each window (the database for live sales, memory for a back-test); {@code floor} is a manual
+     * tier in force (name and expiry) or null.
+     */
+    public static TierStatus status(ProgramDefinition program, OffsetDateTime now,
+                                    Function<List<PurchaseRepository.Window>, List<BigDecimal>> measure,
+                                    Map.Entry<String, OffsetDateTime> floor) {
+        ProgramDefinition.Tiers ladder = program.tiers();
+        if (ladder == null || ladder.levels().isEmpty()) {
+            return null;
+        }
+        List<OffsetDateTime> checkpoints = new ArrayList<>();
+        checkpoints.add(now);
+        LocalDate month = now.atZoneSameInstant(program.zone()).toLocalDate().withDayOfMonth(1);
+        for (int i = 0; i <= ladder.grace(); i++) {
+            checkpoints.add(month.minusMonths(i).atStartOfDay(program.zone()).toOffsetDateTime());
+        }
+        List<PurchaseRepository.Window> windows = checkpoints.stream().map(c -> new PurchaseRepository.Window(
+                ladder.basis().rolling() ? c.minusMonths(ladder.rollingMonths()) : null, c)).toList();
+        List<BigDecimal> measures = measure.apply(windows);
+        BigDecimal current = measures.getFirst().max(BigDecimal.ZERO);
+        ProgramDefinition.Tier tier = ladder.levelFor(current);
+        for (BigDecimal held : measures) {
+            tier = higher(ladder, tier, ladder.levelFor(held.max(BigDecimal.ZERO)));
+        }
+        OffsetDateTime vipUntil = null;
+        ProgramDefinition.Tier vip = floor == null ? null : ladder.named(floor.getKey());
+        if (vip != null && higher(ladder, tier, vip) == vip && vip != tier) {
+            tier = vip;
+            vipUntil = floor.getValue();
+        }
         ProgramDefinition.Tier next = ladder.after(tier);
-        return new TierStatus(spend, tier, next, next == null ? null : next.threshold().subtract(spend));
+        BigDecimal needed = next == null ? null : next.threshold().subtract(current).max(BigDecimal.ZERO);
+        return new TierStatus(current, tier, next, needed, ladder.basis().points(), vipUntil);
+    }
+
+    private static ProgramDefinition.Tier higher(ProgramDefinition.Tiers ladder, ProgramDefinition.Tier a, ProgramDefinition.Tier b) {
+        return ladder.levels().indexOf(b) > ladder.levels().indexOf(a) ? b : a;
+    }
+
+    /** Gives a member at least {@code tier} until {@code expiresAt} (a VIP level); replaces an earlier floor. */
+    @Transactional
+    public void setFloor(MemberId member, String tier, OffsetDateTime expiresAt, String reason, ProgramDefinition program) {
+        var v = new io.patron.common.Validation();
+        if (program.tiers() == null || tier == null || program.tiers().named(tier) == null) {
+            v.reject("tier", "must name a tier of the active programme");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        if (expiresAt == null || !expiresAt.isAfter(now) || expiresAt.isAfter(now.plusYears(10))) {
+            v.reject("expiresAt", "a moment in the next 10 years");
+        }
+        if (reason != null && reason.length() > 500) {
+            v.reject("reason", "at most 500 characters");
+        }
+        v.throwIfInvalid();
+        Optional<Map.Entry<String, OffsetDateTime>> before = purchases.tierFloor(member.value(), now);
+        purchases.setTierFloor(member.value(), tier, expiresAt, reason, Callers.actorName(), now);
+        audit.record("TIER_FLOOR_SET", "member", member.value(),
+                before.map(b -> Map.<String, Object>of("tier", b.getKey(), "expiresAt", b.getValue().toString())).orElse(null),
+                Map.of("tier", tier, "expiresAt", expiresAt.toString(), "reason", reason == null ? "" : reason));
+    }
+
+    @Transactional
+    public void removeFloor(MemberId member) {
+        if (purchases.removeTierFloor(member.value()) == 0) {
+            throw ProblemException.notFound("TIER_FLOOR_NOT_FOUND", "This member has no manual tier.");
+        }
+        audit.record("TIER_FLOOR_REMOVED", "member", member.value(), null, null);
     }
 }

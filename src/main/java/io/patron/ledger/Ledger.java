@@ -76,9 +76,24 @@ public class Ledger {
     @Transactional(propagation = Propagation.MANDATORY)
     public void earn(MemberId member, long points, long purchaseId, OffsetDateTime availableFrom, OffsetDateTime expiresAt,
                      OffsetDateTime now) {
+        credit(member, points, TransferCode.EARN_PURCHASE, purchaseId, availableFrom, expiresAt, now);
+    }
+
+    /**
+     * Credits a referrer's bonus for a newcomer's purchase as a lot of its own, tied to that purchase,
+     * so that {@link #reverseEarning} can take it back from the same lot when the purchase comes back.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void earnReferral(MemberId referrer, long points, long purchaseId, OffsetDateTime availableFrom,
+                             OffsetDateTime expiresAt, OffsetDateTime now) {
+        credit(referrer, points, TransferCode.REFERRAL_BONUS, purchaseId, availableFrom, expiresAt, now);
+    }
+
+    private void credit(MemberId member, long points, TransferCode code, long purchaseId, OffsetDateTime availableFrom,
+                        OffsetDateTime expiresAt, OffsetDateTime now) {
         requirePositive(points);
         long transfer = repository.transfer(null, ProgramAccount.ISSUED, member.value(), null, points,
-                TransferCode.EARN_PURCHASE, purchaseId, null, null, null, now);
+                code, purchaseId, null, null, null, now);
         long lot = repository.insertLot(member.value(), transfer, purchaseId, points, availableFrom, expiresAt, now);
         settleDebts(member, lot, points, transfer, now);
         repository.addToBalance(member.value(), points);

@@ -4,6 +4,8 @@ package io.patron.ledger;
 public enum TransferCode {
     /** Points earned on a purchase: ISSUED → member. */
     EARN_PURCHASE,
+    /** Points for bringing a newcomer, credited on the newcomer's first purchase: ISSUED → member. */
+    REFERRAL_BONUS,
     /** Points paid at the till: member → REDEEMED. */
     REDEEM,
     /** Earned points taken back because goods were returned: member → REVERSED. */

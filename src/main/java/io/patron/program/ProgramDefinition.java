@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 /**
  * The loyalty programme as one document: how points are earned, when they mature and expire, and
  * how they pay at the till. Every purchase is priced by exactly one version of this document.
- * (Rules and tiers join the document in a later step.)
+ * Optional parts: the tier ladder, the marketer's rules and the referral bonus.
  */
 public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption,
-                                Tiers tiers, List<Rule> rules) {
+                                Tiers tiers, List<Rule> rules, Referral referral) {
 
     public ProgramDefinition {
         rules = rules == null ? List.of() : List.copyOf(rules);
@@ -29,13 +29,15 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
     public static final int RULES_MAX = 200;
 
     /**
-     * A marketer's rule: when its CEL {@code condition} holds for a sale, its effect applies.
-     * {@code priority} orders evaluation (highest first); an EXCLUSIVE rule that applies stops the
-     * rules after it; a BEST_OF discount competes with the tier discount and the other BEST_OF
-     * discounts (the largest wins) where a STACK discount adds to them.
+     * A marketer's rule: when its CEL {@code condition} holds for a sale (and the sale falls in its
+     * {@code schedule}, and its {@code caps} leave room), its effect applies — to the lines its
+     * optional {@code lineCondition} (CEL over {@code line}, {@code purchase}, {@code member}) and
+     * the effect's categories select. {@code priority} orders evaluation (highest first); an EXCLUSIVE
+     * rule that applies stops the rules after it; a BEST_OF discount competes with the tier discount
+     * and the other BEST_OF discounts (the largest wins) where a STACK discount adds to them.
      */
-    public record Rule(String id, String name, String condition, Effect effect, Stacking stacking, Integer priority,
-                       Boolean enabled) {
+    public record Rule(String id, String name, String condition, String lineCondition, Schedule schedule, Caps caps,
+                       Effect effect, Stacking stacking, Integer priority, Boolean enabled) {
         public boolean on() {
             return !Boolean.FALSE.equals(enabled);
         }
@@ -43,31 +45,112 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
         public int order() {
             return priority == null ? 0 : priority;
         }
+
+        public boolean capped() {
+            return caps != null && (caps.perMemberPerDay() != null || caps.perMemberPerWeek() != null
+                    || caps.perMemberPerMonth() != null || caps.budget() != null);
+        }
     }
 
-    /** What a rule does: a percent off eligible lines (optionally only some categories), a points multiplier, bonus points. */
-    public record Effect(EffectType type, BigDecimal value, List<String> categories) {
+    /**
+     * When a rule may apply, in the store's local time: dates {@code from}..{@code to} inclusive,
+     * weekdays (1 = Monday … 7 = Sunday), and hours {@code fromHour} (inclusive) to {@code toHour}
+     * (exclusive); a span such as 22 → 2 crosses midnight. Every part is optional.
+     */
+    public record Schedule(java.time.LocalDate from, java.time.LocalDate to, List<Integer> weekdays, Integer fromHour,
+                           Integer toHour) {
+        public Schedule {
+            weekdays = weekdays == null ? List.of() : List.copyOf(weekdays);
+        }
+
+        public boolean covers(java.time.LocalDateTime local) {
+            java.time.LocalDate date = local.toLocalDate();
+            if (from != null && date.isBefore(from) || to != null && date.isAfter(to)) {
+                return false;
+            }
+            if (!weekdays.isEmpty() && !weekdays.contains(local.getDayOfWeek().getValue())) {
+                return false;
+            }
+            if (fromHour != null && toHour != null) {
+                int hour = local.getHour();
+                return fromHour <= toHour ? hour >= fromHour && hour < toHour : hour >= fromHour || hour < toHour;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Limits of a rule: {@code perReceipt} bounds its effect on one receipt (money for a discount,
+     * points for a points effect); {@code perMemberPerDay/Week/Month} bound how many receipts of one
+     * member it applies to in a calendar day, ISO week or month of the programme's time zone;
+     * {@code budget} bounds what it gives in total (money or points).
+     */
+    public record Caps(BigDecimal perReceipt, Integer perMemberPerDay, Integer perMemberPerWeek, Integer perMemberPerMonth,
+                       BigDecimal budget) {
+    }
+
+    /**
+     * What a rule does: a percent or a fixed amount off the lines it covers (or the whole eligible
+     * basket), a points multiplier on the points those lines earn, extra points per amount paid on
+     * them, or fixed bonus points. {@code categories} narrows the lines; {@code perAmount} is the
+     * amount per which POINTS_PER_AMOUNT gives {@code value} points.
+     */
+    public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount) {
         public Effect {
             categories = categories == null ? List.of()
                     : categories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
         }
+
+        public boolean discount() {
+            return type == EffectType.PERCENT_DISCOUNT || type == EffectType.FIXED_DISCOUNT;
+        }
     }
 
-    public enum EffectType { PERCENT_DISCOUNT, POINTS_MULTIPLIER, BONUS_POINTS }
+    public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS }
+
+    /**
+     * A member who brought a newcomer gets {@code referrerPoints}, the newcomer {@code newcomerPoints},
+     * when the newcomer's first purchase reaches {@code minimumPurchase} (after discounts); once, and
+     * the referrer's points are taken back if that purchase comes back in full.
+     */
+    public record Referral(long referrerPoints, long newcomerPoints, BigDecimal minimumPurchase) {
+    }
 
     public enum Stacking { STACK, BEST_OF, EXCLUSIVE }
 
     /**
      * The discount ladder: a member's tier follows their qualifying spend (the value of their
-     * purchases after discounts, less returns) over all time or the last {@code rollingMonths}; each
-     * tier gives a discount on eligible lines and multiplies earned points. Optional.
+     * purchases after discounts, less returns) or the points they earned (less points taken back),
+     * over all time or the last {@code rollingMonths}; each tier gives a discount on eligible lines
+     * and multiplies earned points. A qualifying purchase lifts the tier from the next receipt on; a
+     * fall is only checked at the start of each month, and a tier reached at a month's start is kept
+     * for {@code graceMonths} more months. Optional.
      */
-    public record Tiers(Basis basis, Integer rollingMonths, List<Tier> levels) {
+    public record Tiers(Basis basis, Integer rollingMonths, Integer graceMonths, List<Tier> levels) {
         public Tiers {
             levels = levels == null ? List.of() : List.copyOf(levels);
         }
 
-        public enum Basis { SPEND_ALL_TIME, SPEND_ROLLING }
+        public enum Basis {
+            SPEND_ALL_TIME, SPEND_ROLLING, POINTS_ALL_TIME, POINTS_ROLLING;
+
+            public boolean rolling() {
+                return this == SPEND_ROLLING || this == POINTS_ROLLING;
+            }
+
+            public boolean points() {
+                return this == POINTS_ALL_TIME || this == POINTS_ROLLING;
+            }
+        }
+
+        public int grace() {
+            return graceMonths == null ? 0 : graceMonths;
+        }
+
+        /** The tier of the given name, or null when the ladder has none. */
+        public Tier named(String name) {
+            return levels.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+        }
 
         /** The highest tier whose threshold the spend reaches. */
         public Tier levelFor(BigDecimal spend) {
@@ -174,6 +257,17 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
             tierProblems(problems);
         }
         ruleProblems(problems);
+        if (referral != null) {
+            if (referral.referrerPoints() < 0 || referral.referrerPoints() > 1_000_000) {
+                problems.add(new FieldViolation("referral.referrerPoints", "must be between 0 and 1000000"));
+            }
+            if (referral.newcomerPoints() < 0 || referral.newcomerPoints() > 1_000_000) {
+                problems.add(new FieldViolation("referral.newcomerPoints", "must be between 0 and 1000000"));
+            }
+            if (referral.minimumPurchase() == null || referral.minimumPurchase().signum() < 0) {
+                problems.add(new FieldViolation("referral.minimumPurchase", "must be 0 or more"));
+            }
+        }
         return problems;
     }
 
@@ -197,21 +291,62 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                 problems.add(new FieldViolation(at + ".name", "is required, at most 200 characters"));
             }
             RuleConditions.problem(r.condition()).ifPresent(p -> problems.add(new FieldViolation(at + ".condition", p)));
+            if (r.lineCondition() != null) {
+                RuleConditions.lineProblem(r.lineCondition()).ifPresent(p -> problems.add(new FieldViolation(at + ".lineCondition", p)));
+            }
             if (r.effect() == null || r.effect().type() == null || r.effect().value() == null) {
-                problems.add(new FieldViolation(at + ".effect", "needs a type (PERCENT_DISCOUNT, POINTS_MULTIPLIER, BONUS_POINTS) and a value"));
+                problems.add(new FieldViolation(at + ".effect",
+                        "needs a type (PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS) and a value"));
             } else {
                 BigDecimal v = r.effect().value();
                 boolean ok = switch (r.effect().type()) {
                     case PERCENT_DISCOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(100)) <= 0;
-                    case POINTS_MULTIPLIER -> v.signum() > 0 && v.compareTo(BigDecimal.TEN) <= 0;
-                    case BONUS_POINTS -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
+                    case FIXED_DISCOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 2;
+                    case POINTS_MULTIPLIER -> v.compareTo(BigDecimal.ONE) > 0 && v.compareTo(BigDecimal.TEN) <= 0;
+                    case BONUS_POINTS, POINTS_PER_AMOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
                 };
                 if (!ok) {
                     problems.add(new FieldViolation(at + ".effect.value", switch (r.effect().type()) {
                         case PERCENT_DISCOUNT -> "a percent above 0 and at most 100";
-                        case POINTS_MULTIPLIER -> "a multiplier above 0 and at most 10";
-                        case BONUS_POINTS -> "a whole number of points from 1 to 1000000";
+                        case FIXED_DISCOUNT -> "an amount above 0 and at most 1000000, at most 2 decimals";
+                        case POINTS_MULTIPLIER -> "a multiplier above 1 and at most 10";
+                        case BONUS_POINTS, POINTS_PER_AMOUNT -> "a whole number of points from 1 to 1000000";
                     }));
+                }
+                if (r.effect().type() == EffectType.POINTS_PER_AMOUNT
+                        && (r.effect().perAmount() == null || r.effect().perAmount().signum() <= 0)) {
+                    problems.add(new FieldViolation(at + ".effect.perAmount", "a positive amount for POINTS_PER_AMOUNT"));
+                }
+            }
+            if (r.schedule() != null) {
+                Schedule sc = r.schedule();
+                if (sc.from() != null && sc.to() != null && sc.to().isBefore(sc.from())) {
+                    problems.add(new FieldViolation(at + ".schedule.to", "is before schedule.from"));
+                }
+                if (sc.weekdays().stream().anyMatch(d -> d == null || d < 1 || d > 7)) {
+                    problems.add(new FieldViolation(at + ".schedule.weekdays", "1 (Monday) to 7 (Sunday)"));
+                }
+                if ((sc.fromHour() == null) != (sc.toHour() == null)) {
+                    problems.add(new FieldViolation(at + ".schedule.fromHour", "give both fromHour and toHour, or neither"));
+                } else if (sc.fromHour() != null && (sc.fromHour() < 0 || sc.fromHour() > 23 || sc.toHour() < 0
+                        || sc.toHour() > 24 || sc.fromHour().equals(sc.toHour()))) {
+                    problems.add(new FieldViolation(at + ".schedule.fromHour", "hours 0 to 24, fromHour different from toHour"));
+                }
+            }
+            if (r.caps() != null) {
+                Caps c = r.caps();
+                if (c.perReceipt() != null && c.perReceipt().signum() <= 0) {
+                    problems.add(new FieldViolation(at + ".caps.perReceipt", "must be above 0"));
+                }
+                if (c.budget() != null && c.budget().signum() <= 0) {
+                    problems.add(new FieldViolation(at + ".caps.budget", "must be above 0"));
+                }
+                for (var cap : java.util.Map.of("perMemberPerDay", java.util.Optional.ofNullable(c.perMemberPerDay()),
+                        "perMemberPerWeek", java.util.Optional.ofNullable(c.perMemberPerWeek()),
+                        "perMemberPerMonth", java.util.Optional.ofNullable(c.perMemberPerMonth())).entrySet()) {
+                    if (cap.getValue().isPresent() && (cap.getValue().get() < 1 || cap.getValue().get() > 1000)) {
+                        problems.add(new FieldViolation(at + ".caps." + cap.getKey(), "1 to 1000 receipts"));
+                    }
                 }
             }
             if (r.stacking() == null) {
@@ -222,10 +357,13 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
 
     private void tierProblems(List<FieldViolation> problems) {
         if (tiers.basis() == null) {
-            problems.add(new FieldViolation("tiers.basis", "must be SPEND_ALL_TIME or SPEND_ROLLING"));
-        } else if (tiers.basis() == Tiers.Basis.SPEND_ROLLING
+            problems.add(new FieldViolation("tiers.basis", "must be SPEND_ALL_TIME, SPEND_ROLLING, POINTS_ALL_TIME or POINTS_ROLLING"));
+        } else if (tiers.basis().rolling()
                 && (tiers.rollingMonths() == null || tiers.rollingMonths() < 1 || tiers.rollingMonths() > 60)) {
             problems.add(new FieldViolation("tiers.rollingMonths", "must be between 1 and 60 for a rolling basis"));
+        }
+        if (tiers.graceMonths() != null && (tiers.graceMonths() < 0 || tiers.graceMonths() > 24)) {
+            problems.add(new FieldViolation("tiers.graceMonths", "must be between 0 and 24"));
         }
         if (tiers.levels().isEmpty() || tiers.levels().size() > 20) {
             problems.add(new FieldViolation("tiers.levels", "1 to 20 tiers"));

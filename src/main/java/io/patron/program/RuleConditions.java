@@ -23,24 +23,53 @@ public final class RuleConditions {
     public static final int LENGTH_MAX = 2_000;
     private static final int CACHE_MAX = 10_000;
 
+    /**
+     * The cost bound: a comprehension ({@code exists}, {@code all}, {@code map}, …) stops after
+     * {@value #ITERATIONS_MAX} iterations, regular expressions are limited in size, and expressions
+     * in length and nesting, so that no condition can stall a till.
+     */
+    static final int ITERATIONS_MAX = 1_000;
+    private static final dev.cel.common.CelOptions OPTIONS = dev.cel.common.CelOptions.current()
+            .comprehensionMaxIterations(ITERATIONS_MAX).maxRegexProgramSize(200)
+            .maxExpressionCodePointSize(LENGTH_MAX).maxParseRecursionDepth(64).build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
             .addVar("purchase", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("member", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .setResultType(SimpleType.BOOL)
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelCompiler LINE_COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .addVar("purchase", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("member", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("line", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .setResultType(SimpleType.BOOL)
+            .build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+    private static final Map<String, CelRuntime.Program> LINE_PROGRAMS = new ConcurrentHashMap<>();
 
     private RuleConditions() {
     }
 
     /** Why the condition does not compile (with its position), or empty when it does. */
     public static Optional<String> problem(String condition) {
+        return problem(COMPILER, condition);
+    }
+
+    /** The same for a line condition, which also sees {@code line}. */
+    public static Optional<String> lineProblem(String condition) {
+        return problem(LINE_COMPILER, condition);
+    }
+
+    private static Optional<String> problem(CelCompiler compiler, String condition) {
         if (condition == null || condition.isBlank() || condition.length() > LENGTH_MAX) {
             return Optional.of("is required, at most " + LENGTH_MAX + " characters");
         }
         try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(condition).getAst();
+            CelAbstractSyntaxTree ast = compiler.compile(condition).getAst();
             if (!SimpleType.BOOL.equals(ast.getResultType())) {
                 // dyn would pass the compiler's check and fail at the till: demand a real boolean.
                 return Optional.of("must be a boolean expression (e.g. purchase.subtotal >= 1000.0), not "
@@ -54,7 +83,7 @@ public final class RuleConditions {
 
     /** Evaluates a condition that passed {@link #problem}; an evaluation error counts as false. */
     public static boolean test(String condition, Map<String, Object> purchase, Map<String, Object> member) {
-        CelRuntime.Program program = PROGRAMS.computeIfAbsent(condition, RuleConditions::compile);
+        CelRuntime.Program program = PROGRAMS.computeIfAbsent(condition, c -> compile(COMPILER, c));
         try {
             return Boolean.TRUE.equals(program.eval(Map.of("purchase", purchase, "member", member)));
         } catch (CelEvaluationException e) {
@@ -62,12 +91,24 @@ public final class RuleConditions {
         }
     }
 
-    private static CelRuntime.Program compile(String condition) {
-        if (PROGRAMS.size() > CACHE_MAX) {
+    /** Evaluates a line condition that passed {@link #lineProblem} for one line; an evaluation error counts as false. */
+    public static boolean testLine(String condition, Map<String, Object> purchase, Map<String, Object> member,
+                                   Map<String, Object> line) {
+        CelRuntime.Program program = LINE_PROGRAMS.computeIfAbsent(condition, c -> compile(LINE_COMPILER, c));
+        try {
+            return Boolean.TRUE.equals(program.eval(Map.of("purchase", purchase, "member", member, "line", line)));
+        } catch (CelEvaluationException e) {
+            return false;
+        }
+    }
+
+    private static CelRuntime.Program compile(CelCompiler compiler, String condition) {
+        if (PROGRAMS.size() > CACHE_MAX || LINE_PROGRAMS.size() > CACHE_MAX) {
             PROGRAMS.clear();
+            LINE_PROGRAMS.clear();
         }
         try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(condition).getAst();
+            CelAbstractSyntaxTree ast = compiler.compile(condition).getAst();
             return RUNTIME.createProgram(ast);
         } catch (CelValidationException | CelEvaluationException e) {
             throw new IllegalStateException("a stored rule condition no longer compiles: " + condition, e);

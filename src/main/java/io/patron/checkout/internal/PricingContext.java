@@ -22,9 +22,12 @@ final class PricingContext {
     final List<PricedBasket.AppliedRule> appliedRules = new ArrayList<>();
     final List<PricedBasket.Message> messages = new ArrayList<>();
     final PurchaseFacts facts;
-    /** Multiplier and bonus from rules; BaseEarning applies them. */
-    BigDecimal ruleMultiplier = BigDecimal.ONE;
-    long bonusPoints;
+    final RuleLimits limits;
+    /** Points effects of the rules that applied, with their lines; BaseEarning computes them on the money paid. */
+    final List<PointsEffect> pointsEffects = new ArrayList<>();
+    /** What each capped rule gave on this receipt (money or points), to be counted against its caps. */
+    final java.util.Map<String, BigDecimal> given = new java.util.LinkedHashMap<>();
+    long referrerPoints;
     /** The tier's discount per line, so that a BEST_OF rule can replace it. */
     final java.util.Map<LineState, BigDecimal> tierDiscounts = new java.util.IdentityHashMap<>();
     long maxRedeemablePoints;
@@ -34,7 +37,8 @@ final class PricingContext {
     long pointsEarned;
 
     PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier,
-                   PurchaseFacts facts) {
+                   PurchaseFacts facts, RuleLimits limits) {
+        this.limits = limits;
         this.tier = tier;
         this.facts = facts;
         this.basket = basket;
@@ -47,7 +51,13 @@ final class PricingContext {
     PricedBasket result() {
         return new PricedBasket(program.version(), program.definition().currency(),
                 lines.stream().map(LineState::priced).toList(), appliedRules, messages, maxRedeemablePoints,
-                pointsRedeemed, pointsValue, eligiblePaid, pointsEarned);
+                pointsRedeemed, pointsValue, eligiblePaid, pointsEarned,
+                given.entrySet().stream().map(e -> new PricedBasket.RuleUse(e.getKey(), e.getValue())).toList(),
+                referrerPoints);
+    }
+
+    /** A rule's points effect and the lines it covers. */
+    record PointsEffect(io.patron.program.ProgramDefinition.Rule rule, List<LineState> lines) {
     }
 
     /** A line being priced. */
@@ -57,8 +67,18 @@ final class PricingContext {
         BigDecimal discount = BigDecimal.ZERO.setScale(2);
         BigDecimal pointsValue = BigDecimal.ZERO.setScale(2);
 
+        private java.util.Map<String, Object> facts;
+
         LineState(Basket.BasketLine line) {
             this.line = line;
+        }
+
+        /** What line conditions see of this line (built once per line, on first use). */
+        java.util.Map<String, Object> facts() {
+            if (facts == null) {
+                facts = PurchaseFacts.line(line);
+            }
+            return facts;
         }
 
         BigDecimal net() {

@@ -17,11 +17,18 @@ import java.util.Map;
  * What rule conditions see, as CEL maps. {@code purchase}: subtotal, lineCount, categories, weekday
  * (1 = Monday … 7), hour, date (yyyy-MM-dd) — in the store's time zone — and storeCode.
  * {@code member}: present, categories, tier, language, daysToBirthday and daysSinceBirthday (0 on the
- * birthday; -1 when unknown), daysSinceEnrolment.
+ * birthday; -1 when unknown), daysSinceEnrolment, purchaseCount (purchases before this one; -1 when
+ * the programme does not ask). {@code line} (line conditions): sku, name, category, brand,
+ * quantity, unitPrice, amount.
  */
-public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> member) {
+public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> member, java.time.LocalDateTime local) {
 
     public static PurchaseFacts of(Basket basket, Member m, TierStatus tier, ZoneId zone, String storeCode) {
+        return of(basket, m, tier, zone, storeCode, -1);
+    }
+
+    public static PurchaseFacts of(Basket basket, Member m, TierStatus tier, ZoneId zone, String storeCode,
+                                   long purchaseCount) {
         var local = basket.occurredAt().atZoneSameInstant(zone);
         Map<String, Object> purchase = new HashMap<>();
         purchase.put("subtotal", basket.subtotal().doubleValue());
@@ -42,7 +49,21 @@ public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> me
         member.put("daysSinceBirthday", m == null || m.birthDate() == null ? -1L : daysSince(m.birthDate(), today));
         member.put("daysSinceEnrolment", m == null ? -1L
                 : ChronoUnit.DAYS.between(m.createdAt().atZoneSameInstant(zone).toLocalDate(), today));
-        return new PurchaseFacts(purchase, member);
+        member.put("purchaseCount", purchaseCount);
+        return new PurchaseFacts(purchase, member, local.toLocalDateTime());
+    }
+
+    /** What a line condition sees of one line. */
+    static Map<String, Object> line(Basket.BasketLine l) {
+        Map<String, Object> line = new HashMap<>();
+        line.put("sku", l.sku() == null ? "" : l.sku());
+        line.put("name", l.name() == null ? "" : l.name());
+        line.put("category", l.category() == null ? "" : l.category().toLowerCase(Locale.ROOT));
+        line.put("brand", l.brand() == null ? "" : l.brand());
+        line.put("quantity", l.quantity().doubleValue());
+        line.put("unitPrice", l.unitPrice().doubleValue());
+        line.put("amount", l.amount().doubleValue());
+        return line;
     }
 
     static long daysTo(LocalDate birth, LocalDate today) {

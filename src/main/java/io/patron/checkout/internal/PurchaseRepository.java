@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,84 @@ public class PurchaseRepository {
     }
 
     /** The value of a member's purchases after discounts, less returns, since {@code from} (null: ever). */
-    public BigDecimal qualifyingSpend(long memberId, OffsetDateTime from) {
-        OffsetDateTime since = from == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : from;
-        return jdbc.sql("""
-                SELECT COALESCE((SELECT SUM(subtotal - discount_total) FROM purchases WHERE member_id = :m AND occurred_at >= :from), 0)
-                     - COALESCE((SELECT SUM(r.refunded_amount) FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id
-                                 WHERE p.member_id = :m AND p.occurred_at >= :from), 0)""")
-                .param("m", memberId).param("from", since).query(BigDecimal.class).single();
+    /** A span of time for a tier measure: purchases from {@code from} (null: all time) to before {@code to}. */
+    public record Window(OffsetDateTime from, OffsetDateTime to) {
+    }
+
+    /**
+     * A member's qualifying measure in each window, in one round trip per table: spend (purchases after
+     * discounts less refunded amounts) or points (earned less taken back); a return counts in a window
+     * when its purchase is in the window and it happened before the window's end.
+     */
+    public List<BigDecimal> qualifying(long memberId, boolean points, List<Window> windows) {
+        OffsetDateTime epoch = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+        StringBuilder bought = new StringBuilder("SELECT ");
+        StringBuilder returned = new StringBuilder("SELECT ");
+        String value = points ? "points_earned" : "(subtotal - discount_total)";
+        String back = points ? "(r.points_reversed + r.points_forgiven)" : "r.refunded_amount";
+        OffsetDateTime min = null;
+        for (int i = 0; i < windows.size(); i++) {
+            String sep = i == 0 ? "" : ", ";
+            bought.append(sep).append("COALESCE(SUM(CASE WHEN occurred_at >= :f").append(i).append(" AND occurred_at < :t").append(i)
+                    .append(" THEN ").append(value).append(" ELSE 0 END), 0)");
+            returned.append(sep).append("COALESCE(SUM(CASE WHEN p.occurred_at >= :f").append(i).append(" AND p.occurred_at < :t").append(i)
+                    .append(" AND r.occurred_at < :t").append(i).append(" THEN ").append(back).append(" ELSE 0 END), 0)");
+            OffsetDateTime from = windows.get(i).from() == null ? epoch : windows.get(i).from();
+            min = min == null || from.isBefore(min) ? from : min;
+        }
+        bought.append(" FROM purchases WHERE member_id = :m AND occurred_at >= :min");
+        returned.append(" FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id WHERE p.member_id = :m AND p.occurred_at >= :min");
+        List<BigDecimal> result = new ArrayList<>();
+        for (String sql : List.of(bought.toString(), returned.toString())) {
+            var spec = jdbc.sql(sql).param("m", memberId).param("min", min);
+            for (int i = 0; i < windows.size(); i++) {
+                spec = spec.param("f" + i, windows.get(i).from() == null ? epoch : windows.get(i).from()).param("t" + i, windows.get(i).to());
+            }
+            List<BigDecimal> row = spec.query((rs, n) -> {
+                List<BigDecimal> sums = new ArrayList<>();
+                for (int i = 1; i <= windows.size(); i++) {
+                    sums.add(rs.getBigDecimal(i));
+                }
+                return sums;
+            }).single();
+            if (result.isEmpty()) {
+                result.addAll(row);
+            } else {
+                for (int i = 0; i < row.size(); i++) {
+                    result.set(i, result.get(i).subtract(row.get(i)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Purchases of the member recorded so far (returned ones included). */
+    public long purchaseCount(long memberId) {
+        return jdbc.sql("SELECT COUNT(*) FROM purchases WHERE member_id = :m").param("m", memberId).query(Long.class).single();
+    }
+
+    /** The member's manual tier and its expiry, when one is in force at {@code now}. */
+    public Optional<Map.Entry<String, OffsetDateTime>> tierFloor(long memberId, OffsetDateTime now) {
+        return jdbc.sql("SELECT tier, expires_at FROM tier_floors WHERE member_id = :m AND expires_at > :now")
+                .param("m", memberId).param("now", now)
+                .query((rs, i) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class))).optional();
+    }
+
+    public void setTierFloor(long memberId, String tier, OffsetDateTime expiresAt, String reason, String by, OffsetDateTime now) {
+        jdbc.sql("DELETE FROM tier_floors WHERE member_id = :m").param("m", memberId).update();
+        jdbc.sql("INSERT INTO tier_floors (member_id, tier, expires_at, reason, set_by, set_at) VALUES (:m, :t, :e, :r, :b, :now)")
+                .param("m", memberId).param("t", tier).param("e", expiresAt).param("r", reason).param("b", by).param("now", now)
+                .update();
+    }
+
+    public int removeTierFloor(long memberId) {
+        return jdbc.sql("DELETE FROM tier_floors WHERE member_id = :m").param("m", memberId).update();
+    }
+
+    /** Notes who got a referral bonus for this purchase, so that a full return takes it back. */
+    public void setReferrer(long purchaseId, long referrerId, long points) {
+        jdbc.sql("UPDATE purchases SET referrer_id = :r, referrer_points = :p WHERE id = :id")
+                .param("r", referrerId).param("p", points).param("id", purchaseId).update();
     }
 
     public Optional<StoredPurchase> findByReceipt(long storeId, String receiptId) {
@@ -79,15 +151,16 @@ public class PurchaseRepository {
             PricedBasket.PricedLine l = lines.get(i);
             rows[i] = new MapSqlParameterSource().addValue("purchase", p.id()).addValue("no", i)
                     .addValue("lineId", l.line().lineId()).addValue("sku", l.line().sku()).addValue("name", l.line().name())
-                    .addValue("category", l.line().category()).addValue("quantity", l.line().quantity())
+                    .addValue("category", l.line().category()).addValue("brand", l.line().brand())
+                    .addValue("quantity", l.line().quantity())
                     .addValue("unitPrice", l.line().unitPrice()).addValue("amount", l.amount())
                     .addValue("discount", l.discount()).addValue("pointsValue", l.pointsValue()).addValue("paid", l.paid())
                     .addValue("eligible", !l.excluded());
         }
         batch.batchUpdate("""
-                INSERT INTO purchase_lines (purchase_id, line_no, line_id, sku, name, category, quantity, unit_price, amount,
+                INSERT INTO purchase_lines (purchase_id, line_no, line_id, sku, name, category, brand, quantity, unit_price, amount,
                     discount, points_value, paid, eligible)
-                VALUES (:purchase, :no, :lineId, :sku, :name, :category, :quantity, :unitPrice, :amount, :discount,
+                VALUES (:purchase, :no, :lineId, :sku, :name, :category, :brand, :quantity, :unitPrice, :amount, :discount,
                     :pointsValue, :paid, :eligible)""", rows);
     }
 
@@ -222,10 +295,13 @@ public class PurchaseRepository {
     private static StoredPurchase purchase(ResultSet rs, int i) throws SQLException {
         long member = rs.getLong("member_id");
         Long memberId = rs.wasNull() ? null : member;
+        long referrer = rs.getLong("referrer_id");
+        Long referrerId = rs.wasNull() ? null : referrer;
         return new StoredPurchase(rs.getLong("id"), rs.getLong("store_id"), rs.getString("receipt_id"), memberId,
                 rs.getObject("occurred_at", OffsetDateTime.class), rs.getLong("points_redeemed"),
                 rs.getBigDecimal("points_value"), rs.getLong("points_earned"), rs.getBigDecimal("eligible_paid"),
-                rs.getString("request_hash"), rs.getString("response"));
+                rs.getString("request_hash"), rs.getString("response"), referrerId,
+                rs.getLong("referrer_points"));
     }
 
     private static StoredReturn returned(ResultSet rs, int i) throws SQLException {
@@ -242,7 +318,7 @@ public class PurchaseRepository {
 
     public record StoredPurchase(long id, long storeId, String receiptId, Long memberId, OffsetDateTime occurredAt,
                                  long pointsRedeemed, BigDecimal pointsValue, long pointsEarned, BigDecimal eligiblePaid,
-                                 String requestHash, String response) {
+                                 String requestHash, String response, Long referrerId, long referrerPoints) {
     }
 
     public record StoredLine(int lineNo, String lineId, BigDecimal quantity, BigDecimal amount, BigDecimal discount,

@@ -29,8 +29,8 @@ final class TierDiscount implements PricingStage {
             total = total.add(discount);
         }
         if (total.signum() > 0) {
-            context.appliedRules.add(new PricedBasket.AppliedRule("tier", context.tier.tier().name(),
-                    "-" + percent.stripTrailingZeros().toPlainString() + " % = -" + total.toPlainString()));
+            context.appliedRules.add(PricedBasket.AppliedRule.discount("tier", context.tier.tier().name(),
+                    "-" + percent.stripTrailingZeros().toPlainString() + " % = -" + total.toPlainString(), total));
         }
     }
 }

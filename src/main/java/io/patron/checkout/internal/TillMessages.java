@@ -4,7 +4,7 @@ import io.patron.checkout.PricedBasket;
 import java.util.Locale;
 import org.springframework.context.MessageSource;
 
-/** What the cashier tells the member, in the member's language: a greeting and the points they have. */
+/** What the cashier tells the member, in the member's language: a greeting (a birthday one in the birthday week), the points they have, the way to the next tier. */
 final class TillMessages implements PricingStage {
 
     private final MessageSource messages;
@@ -24,11 +24,19 @@ final class TillMessages implements PricingStage {
             context.messages.add(new PricedBasket.Message("CASHIER",
                     messages.getMessage("till.greeting", new Object[] {name}, locale)));
         }
+        Object sinceBirthday = context.facts == null ? null : context.facts.member().get("daysSinceBirthday");
+        if (name != null && !name.isBlank() && sinceBirthday instanceof Long days && days >= 0 && days < 7) {
+            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.birthday", new Object[] {name}, locale)));
+            context.messages.add(new PricedBasket.Message("RECEIPT", messages.getMessage("till.birthday", new Object[] {name}, locale)));
+        }
         if (context.account != null) {
             context.messages.add(new PricedBasket.Message("CASHIER",
                     messages.getMessage("till.points", new Object[] {context.account.available(), context.account.pending()}, locale)));
         }
-        if (context.tier != null && context.tier.next() != null) {
+        if (context.tier != null && context.tier.next() != null && context.tier.points()) {
+            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTierPoints",
+                    new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.tier.next().name()}, locale)));
+        } else if (context.tier != null && context.tier.next() != null) {
             context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTier",
                     new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.program.definition().currency(),
                             context.tier.next().name()}, locale)));

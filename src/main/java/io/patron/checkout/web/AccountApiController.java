@@ -18,6 +18,11 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 
 /** The member's account as the till and the portal show it: points, and the tier with the way to the next. */
 @RestController
@@ -47,7 +52,8 @@ class AccountApiController {
         PointsAccount a = ledger.account(member, now);
         TierStatus t = tiers.status(member, programs.active().definition(), now);
         return new AccountView(id, a.available(), a.pending(),
-                t == null ? null : new TierView(t.tier().name(), t.tier().discountPercent(), t.spend()),
+                t == null ? null : new TierView(t.tier().name(), t.tier().discountPercent(), t.points() ? null : t.spend(),
+                        t.points() ? t.spend().longValue() : null, t.vipUntil()),
                 t == null || t.next() == null ? null : new NextTierView(t.next().name(), t.next().discountPercent(), t.needed()),
                 a.expiring().stream().map(x -> new ExpiringView(x.points(), x.date())).toList());
     }
@@ -56,10 +62,33 @@ class AccountApiController {
                        List<ExpiringView> expiring) {
     }
 
-    record TierView(String name, BigDecimal discountPercent, BigDecimal qualifyingSpend) {
+    /** {@code qualifyingSpend} on a spend ladder, {@code qualifyingPoints} on a points ladder; {@code vipUntil} when a manual tier applies. */
+    record TierView(String name, BigDecimal discountPercent, BigDecimal qualifyingSpend, Long qualifyingPoints,
+                    OffsetDateTime vipUntil) {
     }
 
+    /** {@code amountNeeded}: money on a spend ladder, points on a points ladder. */
     record NextTierView(String name, BigDecimal discountPercent, BigDecimal amountNeeded) {
+    }
+
+    @PutMapping("/api/v1/members/{id}/tier-floor")
+    @PreAuthorize("hasAnyRole('ADMIN','SUPPORT')")
+    @Operation(summary = "Give a member at least a tier until a date (a VIP level); replaces an earlier one")
+    AccountView setTierFloor(@PathVariable long id, @RequestBody TierFloorRequest request) {
+        MemberId member = members.get(new MemberId(id)).id();
+        tiers.setFloor(member, request.tier(), request.expiresAt(), request.reason(), programs.active().definition());
+        return account(id);
+    }
+
+    @DeleteMapping("/api/v1/members/{id}/tier-floor")
+    @PreAuthorize("hasAnyRole('ADMIN','SUPPORT')")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "End a member's manual tier")
+    void removeTierFloor(@PathVariable long id) {
+        tiers.removeFloor(members.get(new MemberId(id)).id());
+    }
+
+    record TierFloorRequest(String tier, OffsetDateTime expiresAt, String reason) {
     }
 
     record ExpiringView(long points, LocalDate date) {

@@ -56,7 +56,7 @@ class ProgramAdminController {
                     @RequestParam(defaultValue = "activate") String mode, RedirectAttributes redirect) {
         try {
             ProgramDefinition current = programs.active().definition();
-            String document = json.writeValueAsString(form.definition(current.tiers(), current.rules()));
+            String document = json.writeValueAsString(form.definition(current));
             var saved = programs.save(document, comment.isBlank() ? null : comment, "activate".equals(mode));
             redirect.addFlashAttribute("saved", saved.version());
         } catch (ProblemException e) {
@@ -113,7 +113,7 @@ class ProgramAdminController {
         }
 
         /** The document from the form; the parts the form does not show (tiers, rules) are kept as they are. */
-        ProgramDefinition definition(ProgramDefinition.Tiers tiers, List<ProgramDefinition.Rule> rules) {
+        ProgramDefinition definition(ProgramDefinition kept) {
             RoundingMode mode;
             try {
                 mode = RoundingMode.valueOf(rounding == null ? "" : rounding);
@@ -127,7 +127,7 @@ class ProgramAdminController {
                             pendingDays == null ? -1 : pendingDays, expiryMonths == null ? 0 : expiryMonths),
                     new ProgramDefinition.Redemption(pointValue,
                             maxSharePercent == null ? null : BigDecimal.valueOf(maxSharePercent).movePointLeft(2),
-                            minBalance == null ? -1 : minBalance), tiers, rules);
+                            minBalance == null ? -1 : minBalance), kept.tiers(), kept.rules(), kept.referral());
         }
     }
 }
