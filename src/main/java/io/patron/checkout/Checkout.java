@@ -331,7 +331,7 @@ public class Checkout {
         return new Answer(body, false);
     }
 
-    private static boolean fullyReturned(List<StoredLine> lines, Map<Integer, BigDecimal> returned) {
+    static boolean fullyReturned(List<StoredLine> lines, Map<Integer, BigDecimal> returned) {
         return lines.stream().allMatch(l -> returned.getOrDefault(l.lineNo(), BigDecimal.ZERO).compareTo(l.quantity()) >= 0);
     }
 
@@ -340,7 +340,7 @@ public class Checkout {
      * taking differences) rather than each return on its own makes partial returns add up to exactly
      * the purchase when everything has come back, whatever the rounding.
      */
-    private record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded) {
+    record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded) {
         static Shares of(List<StoredLine> lines, Map<Integer, BigDecimal> returned, StoredPurchase purchase) {
             BigDecimal amount = BigDecimal.ZERO;
             BigDecimal money = BigDecimal.ZERO;
@@ -373,7 +373,7 @@ public class Checkout {
         }
     }
 
-    private static BigDecimal share(BigDecimal value, BigDecimal quantity, BigDecimal of) {
+    static BigDecimal share(BigDecimal value, BigDecimal quantity, BigDecimal of) {
         if (quantity.compareTo(of) >= 0) {
             return value;
         }
