@@ -19,12 +19,14 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The first day of a new installation, in a real browser: an admin signs in, enrols a member, finds
- * them by phone; the member asks for a sign-in link, opens it from the Outbox and sees their card.
+ * In a real browser: the first day of a new installation — an admin signs in, enrols a member, finds
+ * them by phone; the member asks for a sign-in link, opens it from the Outbox and sees their card —
+ * and an admin uploading purchase history, then comparing programme versions in a back-test.
  */
 @Tag("browser")
 class AdminAndPortalBrowserTest extends IntegrationTest {
@@ -32,8 +34,14 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.patron.stores.Stores stores;
+
     @TempDir
     Path profile;
+
+    private static final java.util.List<String> PATRON_HEADER = java.util.List.of("type", "receiptId", "occurredAt", "customerId",
+            "lineId", "sku", "name", "category", "brand", "quantity", "unitPrice", "originalReceiptId");
 
     ChromeDriver driver;
     WebDriverWait wait;
@@ -104,6 +112,41 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("points-available"))).getText()).isEqualTo("0");
         assertThat(driver.findElement(By.id("tier")).getText()).contains("Base");
         assertThat(driver.findElement(By.id("tier-progress")).getAttribute("value")).isEqualTo("0");
+    }
+
+    @Test
+    void anAdminUploadsHistoryThenABackTestComparesTwoVersionsWithCharts() throws Exception {
+        String code = "W" + System.nanoTime() % 100_000_000L;
+        stores.create(code, "Browser history", "Europe/Moscow");
+        java.time.OffsetDateTime day = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(20)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        StringBuilder csv = new StringBuilder(String.join(",", PATRON_HEADER)).append('\n');
+        for (int i = 0; i < 12; i++) {
+            csv.append(String.join(",", "SALE", code + "-" + i, day.plusHours(i).toString(), code + "-C" + (i % 3), "1", "SKU", "Tea",
+                    "home", "", "2", "450.00", "")).append('\n');
+        }
+        Path file = profile.resolve("history.csv");
+        java.nio.file.Files.writeString(file, csv);
+
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        driver.get(url("/admin/history/import"));
+        driver.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
+        new Select(driver.findElement(By.id("store"))).selectByValue(String.valueOf(stores.findByCode(code).orElseThrow().id().value()));
+        driver.findElement(By.cssSelector("input[name=mode][value=REPLAY]")).click();
+        driver.findElement(By.id("start-import")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("purchases"), "12"));
+
+        driver.get(url("/admin/backtests"));
+        new Select(driver.findElement(By.id("storeCode"))).selectByValue(code);
+        driver.findElement(By.id("start-backtest")).click();
+        new WebDriverWait(driver, java.time.Duration.ofSeconds(30)).until(
+                ExpectedConditions.textToBe(By.id("backtest-status"), "done"));
+        driver.navigate().refresh();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("candidate-receipts"))).getText()).isEqualTo("12");
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return Chart.getChart(document.getElementById('chart-points')) !== undefined"));
+        assertThat(driver.findElements(By.cssSelector("#backtest-rules tr"))).hasSizeGreaterThan(1);
     }
 
     /** The admin sign-in page. */

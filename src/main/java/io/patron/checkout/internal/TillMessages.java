@@ -38,12 +38,21 @@ final class TillMessages implements PricingStage {
                     new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.tier.next().name()}, locale)));
         } else if (context.tier != null && context.tier.next() != null) {
             context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTier",
-                    new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.program.definition().currency(),
+                    new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), symbol(context.program.definition().currency(), locale),
                             context.tier.next().name()}, locale)));
         }
         if (context.pointsEarned > 0) {
             context.messages.add(new PricedBasket.Message("RECEIPT",
                     messages.getMessage("till.earned", new Object[] {context.pointsEarned}, locale)));
+        }
+    }
+
+    /** The currency as the member's language writes it (₽ for RUB in Russian), else its code. */
+    static String symbol(String currency, Locale locale) {
+        try {
+            return java.util.Currency.getInstance(currency).getSymbol(locale);
+        } catch (IllegalArgumentException e) {
+            return currency;
         }
     }
 }
