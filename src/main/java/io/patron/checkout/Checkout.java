@@ -4,6 +4,13 @@ import io.patron.checkout.internal.Pricing;
 import io.patron.checkout.internal.PurchaseFacts;
 import io.patron.checkout.internal.RuleLimits;
 import io.patron.checkout.internal.RuleUses;
+import io.patron.coupons.Campaign;
+import io.patron.coupons.CouponCheck;
+import io.patron.coupons.CouponGuard;
+import io.patron.coupons.Coupons;
+import io.patron.coupons.IssuedCoupon;
+import io.patron.coupons.Rejection;
+import java.util.ArrayList;
 import io.patron.stores.Store;
 import io.patron.stores.StoreId;
 import io.patron.stores.Stores;
@@ -69,6 +76,9 @@ public class Checkout {
     private final Tiers tiers;
     private final PurchaseRepository purchases;
     private final RuleUses ruleUses;
+    private final Coupons coupons;
+    private final CouponGuard couponGuard;
+    private final org.springframework.context.MessageSource messages;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
@@ -76,7 +86,8 @@ public class Checkout {
     private final int offlineDays;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
-             RuleUses ruleUses, TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+             RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, org.springframework.context.MessageSource messages,
+             TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays) {
         this.members = members;
         this.ledger = ledger;
@@ -86,6 +97,9 @@ public class Checkout {
         this.tiers = tiers;
         this.purchases = purchases;
         this.ruleUses = ruleUses;
+        this.coupons = coupons;
+        this.couponGuard = couponGuard;
+        this.messages = messages;
         this.transactions = transactions;
         this.events = events;
         this.json = json;
@@ -102,8 +116,11 @@ public class Checkout {
         ActiveProgram program = programs.active();
         Member member = buyer == null ? null : buyer.member();
         TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
+        Long memberId = member == null ? null : member.id().value();
+        List<CouponCheck> checks = couponChecks(till.tillId(), basket, memberId);
         PricedBasket priced = pricing.price(basket, member, account, program, tier, facts(till.storeId(), basket, member, tier, program),
-                ruleUses.limits(member == null ? null : member.id().value(), program.definition(), basket.occurredAt()));
+                ruleUses.limits(memberId, program.definition(), basket.occurredAt()), checks);
+        countUnknownCoupons(till.tillId(), memberId, priced);
         return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
     }
 
@@ -177,19 +194,37 @@ public class Checkout {
         TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
         PurchaseFacts facts = facts(storeId, basket, member, tier, program);
         Long memberId = member == null ? null : member.id().value();
+        List<CouponCheck> checks = couponChecks(tillId, basket, memberId);
+        long id = purchases.nextPurchaseId();
         PricedBasket priced = null;
         for (int attempt = 0; priced == null; attempt++) {
-            // A capped rule's budget is taken when the sale is recorded; if a concurrent sale took what
-            // this pricing counted on, price again with what is left.
-            PricedBasket candidate = pricing.price(basket, member, account, program, tier, facts,
-                    ruleUses.limits(memberId, program.definition(), basket.occurredAt()));
-            if (ruleUses.takeBudgets(candidate.ruleUses(), program.definition())) {
-                priced = candidate;
-            } else if (attempt + 1 >= BUDGET_ATTEMPTS_MAX) {
-                throw ProblemException.conflict("REQUEST_IN_PROGRESS", "A promotion's budget is changing under heavy load; retry in a moment.", null);
+            // A capped rule's budget and a coupon's uses are taken when the sale is recorded; if a
+            // concurrent sale took what this pricing counted on, price again with what is left.
+            if (attempt >= BUDGET_ATTEMPTS_MAX) {
+                throw ProblemException.conflict("REQUEST_IN_PROGRESS", "A promotion is changing under heavy load; retry in a moment.", null);
             }
+            PricedBasket candidate = pricing.price(basket, member, account, program, tier, facts,
+                    ruleUses.limits(memberId, program.definition(), basket.occurredAt()), checks);
+            if (!ruleUses.takeBudgets(candidate.ruleUses(), program.definition())) {
+                continue;
+            }
+            PricedBasket.CouponResult lost = useCoupons(candidate, id, memberId, basket.occurredAt());
+            if (lost != null) {
+                ruleUses.releaseBudgets(candidate.ruleUses(), program.definition());
+                checks = checks.stream().map(c -> c == lost.check()
+                        ? new CouponCheck(c.code(), c.coupon(), c.campaign(), Rejection.USED_UP) : c).toList();
+                continue;
+            }
+            priced = candidate;
         }
-        long id = purchases.nextPurchaseId();
+        if (tillId != null) {
+            countUnknownCoupons(tillId, memberId, priced);
+        }
+        List<IssuedCoupon> issued = new ArrayList<>();
+        for (String campaignCode : priced.couponsToIssue()) {
+            coupons.campaignByCode(campaignCode).filter(c -> c.status() == Campaign.Status.ACTIVE)
+                    .ifPresent(c -> issued.add(coupons.issue(c, memberId, basket.occurredAt(), id)));
+        }
         var earning = program.definition().earning();
         OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());
         OffsetDateTime expiresAt = basket.occurredAt().plusMonths(earning.expiryMonths());
@@ -200,7 +235,11 @@ public class Checkout {
                     account.available() - priced.pointsRedeemed() + (matured ? priced.pointsEarned() : 0),
                     account.pending() + (matured ? 0 : priced.pointsEarned()));
         }
-        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true));
+        if (!issued.isEmpty()) {
+            priced = priced.withMessages(issued.stream().map(c -> new PricedBasket.Message("RECEIPT",
+                    couponMessage(c, member.language().locale(), program.definition().currency()))).toList());
+        }
+        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued));
         purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
                 basket.occurredAt(), now, priced, hash, response));
@@ -223,6 +262,45 @@ public class Checkout {
         }
         events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), storeId));
         return new Answer(response, false);
+    }
+
+    private String couponMessage(IssuedCoupon c, Locale locale, String currency) {
+        String until = c.validTo() == null ? "" : c.validTo().toLocalDate().toString();
+        String value = c.value().stripTrailingZeros().toPlainString();
+        return messages.getMessage("till.coupon." + c.type().name(), new Object[] {c.code(), value,
+                java.util.Currency.getInstance(currency).getSymbol(locale), until}, locale);
+    }
+
+    /** The basket's coupon codes checked for this member, after the guard against guessing let them through. */
+    private List<CouponCheck> couponChecks(Long tillId, Basket basket, Long memberId) {
+        if (basket.couponCodes().isEmpty()) {
+            return List.of();
+        }
+        if (tillId != null) {
+            couponGuard.checkAllowed(tillId, memberId);
+        }
+        return coupons.check(basket.couponCodes(), memberId, basket.occurredAt());
+    }
+
+    private void countUnknownCoupons(long tillId, Long memberId, PricedBasket priced) {
+        couponGuard.failed(tillId, memberId, (int) priced.coupons().stream()
+                .filter(c -> Rejection.NOT_FOUND.name().equals(c.reason())).count());
+    }
+
+    /** Takes a use of every applied coupon; on the first that was used up meanwhile, gives the others back and names it. */
+    private PricedBasket.CouponResult useCoupons(PricedBasket priced, long purchaseId, Long memberId, OffsetDateTime at) {
+        List<PricedBasket.CouponResult> taken = new ArrayList<>();
+        for (PricedBasket.CouponResult result : priced.coupons()) {
+            if (!result.applied()) {
+                continue;
+            }
+            if (!coupons.use(result.check(), purchaseId, memberId, at, result.discount(), result.points())) {
+                taken.forEach(t -> coupons.release(t.check(), purchaseId));
+                return result;
+            }
+            taken.add(result);
+        }
+        return null;
     }
 
     private static Answer replay(StoredPurchase earlier, String hash) {
@@ -312,6 +390,10 @@ public class Checkout {
             PointsAccount account = ledger.account(member.id(), now);
             summary = new PurchaseResponse.MemberSummary(member.id().value(), null, member.firstName(), account.available(),
                     account.pending());
+        }
+        if (fullyReturned(lines, after)) {
+            // The coupons the purchase used come back while still valid; those it earned unused are voided.
+            coupons.purchaseReturned(purchase.id(), now);
         }
         List<ReturnResponse.LineView> lineViews = quantities.entrySet().stream().map(e -> {
             StoredLine line = lines.get(e.getKey());

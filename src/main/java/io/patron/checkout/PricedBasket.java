@@ -10,13 +10,24 @@ import java.util.List;
  */
 public record PricedBasket(int programVersion, String currency, List<PricedLine> lines, List<AppliedRule> appliedRules,
                            List<Message> messages, long maxRedeemablePoints, long pointsRedeemed, BigDecimal pointsValue,
-                           BigDecimal eligiblePaid, long pointsEarned, List<RuleUse> ruleUses, long referrerPoints) {
+                           BigDecimal eligiblePaid, long pointsEarned, List<RuleUse> ruleUses, long referrerPoints,
+                           List<CouponResult> coupons, List<String> couponsToIssue) {
 
     public PricedBasket {
+        coupons = List.copyOf(coupons);
+        couponsToIssue = List.copyOf(couponsToIssue);
         ruleUses = List.copyOf(ruleUses);
         lines = List.copyOf(lines);
         appliedRules = List.copyOf(appliedRules);
         messages = List.copyOf(messages);
+    }
+
+    /** The same answer with more lines for the cashier or the receipt. */
+    public PricedBasket withMessages(List<Message> more) {
+        List<Message> all = new java.util.ArrayList<>(messages);
+        all.addAll(more);
+        return new PricedBasket(programVersion, currency, lines, appliedRules, all, maxRedeemablePoints, pointsRedeemed, pointsValue,
+                eligiblePaid, pointsEarned, ruleUses, referrerPoints, coupons, couponsToIssue);
     }
 
     public BigDecimal subtotal() {
@@ -55,6 +66,17 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
 
         public static AppliedRule points(String id, String name, String effect, long points) {
             return new AppliedRule(id, name, effect, BigDecimal.ZERO.setScale(2), points);
+        }
+    }
+
+    /**
+     * What became of a coupon code: APPLIED with the money it took off and the points it gave, or
+     * REJECTED with the reason; {@code check} is the coupon it names (null when unknown).
+     */
+    public record CouponResult(String code, String status, String reason, BigDecimal discount, long points,
+                               io.patron.coupons.CouponCheck check) {
+        public boolean applied() {
+            return "APPLIED".equals(status);
         }
     }
 

@@ -16,7 +16,7 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
                                long pointsRedeemed, BigDecimal pointsValue, BigDecimal total, long pointsEarned,
                                long maxRedeemablePoints, List<LineView> lines, List<PricedBasket.AppliedRule> appliedRules,
                                List<CouponView> coupons, List<PricedBasket.Message> messages,
-                               List<Object> issuedCoupons, List<Object> drawTickets) {
+                               List<io.patron.coupons.IssuedCoupon> issuedCoupons, List<Object> drawTickets) {
 
     /** The member as the till needs them, with points as they are after this receipt (for a commit) or now (quote). */
     public record MemberSummary(long id, String cardNumber, String firstName, long pointsAvailable, long pointsPending) {
@@ -30,16 +30,26 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
         }
     }
 
-    /** What happened to a coupon code the till sent: APPLIED, or REJECTED with a reason. */
-    public record CouponView(String code, String status, String reason) {
+    /** What happened to a coupon code the till sent: APPLIED with the money it took off and the points it gave, or REJECTED with a reason. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CouponView(String code, String status, String reason, BigDecimal discount, Long points) {
+        static CouponView of(PricedBasket.CouponResult r) {
+            return r.applied() ? new CouponView(r.code(), r.status(), null, r.discount(), r.points())
+                    : new CouponView(r.code(), r.status(), r.reason(), null, null);
+        }
     }
 
     static PurchaseResponse of(Long purchaseId, Basket basket, PricedBasket priced, MemberSummary member, boolean commit) {
-        List<CouponView> coupons = basket.couponCodes().stream().map(c -> new CouponView(c, "REJECTED", "NOT_FOUND")).toList();
+        return of(purchaseId, basket, priced, member, commit, List.of());
+    }
+
+    static PurchaseResponse of(Long purchaseId, Basket basket, PricedBasket priced, MemberSummary member, boolean commit,
+                               List<io.patron.coupons.IssuedCoupon> issued) {
+        List<CouponView> coupons = priced.coupons().stream().map(CouponView::of).toList();
         return new PurchaseResponse(purchaseId, basket.receiptId(), basket.occurredAt(), priced.programVersion(),
                 priced.currency(), member, priced.subtotal(), priced.discountTotal(), priced.pointsRedeemed(),
                 priced.pointsValue(), priced.total(), priced.pointsEarned(), priced.maxRedeemablePoints(),
                 priced.lines().stream().map(LineView::of).toList(), priced.appliedRules(), coupons, priced.messages(),
-                commit ? List.of() : null, commit ? List.of() : null);
+                commit ? issued : null, commit ? List.of() : null);
     }
 }

@@ -102,7 +102,7 @@ final class Simulation {
         } else {
             facts = PurchaseFacts.of(basket, null, null, storeZone, storeCode, -1);
         }
-        PricedBasket priced = pricing.price(basket, member, account, program, tier, facts, limits(state, at));
+        PricedBasket priced = pricing.price(basket, member, account, program, tier, facts, limits(state, at), List.of());
         receipts++;
         subtotal = subtotal.add(priced.subtotal());
         discountTotal = discountTotal.add(priced.discountTotal());

@@ -47,6 +47,11 @@ class ApiProblemHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ProblemDetail> problem(ProblemException e) {
+        Object retryAfter = e.properties().get(ProblemException.RETRY_AFTER);
+        if (retryAfter != null) {
+            return ResponseEntity.status(e.status()).contentType(Problems.PROBLEM_JSON)
+                    .header("Retry-After", String.valueOf(retryAfter)).body(Problems.of(e));
+        }
         return respond(Problems.of(e));
     }
 

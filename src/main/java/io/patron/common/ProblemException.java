@@ -42,6 +42,15 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(HttpStatus.FORBIDDEN, code, detail, List.of(), Map.of());
     }
 
+    /** Too many attempts: a 429 whose {@code Retry-After} header says when to try again. */
+    public static ProblemException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, code, detail, List.of(),
+                Map.of(RETRY_AFTER, Math.max(1, retryAfterSeconds)));
+    }
+
+    /** The property of a 429 that becomes its {@code Retry-After} header (seconds). */
+    public static final String RETRY_AFTER = "retryAfterSeconds";
+
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new FieldViolation(field, message)));
     }

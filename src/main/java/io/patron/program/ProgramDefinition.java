@@ -92,10 +92,10 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
     /**
      * What a rule does: a percent or a fixed amount off the lines it covers (or the whole eligible
      * basket), a points multiplier on the points those lines earn, extra points per amount paid on
-     * them, or fixed bonus points. {@code categories} narrows the lines; {@code perAmount} is the
+     * them, fixed bonus points, or coupons of a campaign for the member. {@code categories} narrows the lines; {@code perAmount} is the
      * amount per which POINTS_PER_AMOUNT gives {@code value} points.
      */
-    public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount) {
+    public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount, String campaign) {
         public Effect {
             categories = categories == null ? List.of()
                     : categories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
@@ -106,7 +106,8 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
         }
     }
 
-    public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS }
+    /** ISSUE_COUPON gives the member {@code value} coupons of the coupon campaign {@code campaign} (its code) with the sale. */
+    public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON }
 
     /**
      * A member who brought a newcomer gets {@code referrerPoints}, the newcomer {@code newcomerPoints},
@@ -296,7 +297,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
             }
             if (r.effect() == null || r.effect().type() == null || r.effect().value() == null) {
                 problems.add(new FieldViolation(at + ".effect",
-                        "needs a type (PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS) and a value"));
+                        "needs a type (PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON) and a value"));
             } else {
                 BigDecimal v = r.effect().value();
                 boolean ok = switch (r.effect().type()) {
@@ -304,6 +305,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                     case FIXED_DISCOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 2;
                     case POINTS_MULTIPLIER -> v.compareTo(BigDecimal.ONE) > 0 && v.compareTo(BigDecimal.TEN) <= 0;
                     case BONUS_POINTS, POINTS_PER_AMOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
+                    case ISSUE_COUPON -> v.signum() > 0 && v.compareTo(BigDecimal.TEN) <= 0 && v.stripTrailingZeros().scale() <= 0;
                 };
                 if (!ok) {
                     problems.add(new FieldViolation(at + ".effect.value", switch (r.effect().type()) {
@@ -311,7 +313,12 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                         case FIXED_DISCOUNT -> "an amount above 0 and at most 1000000, at most 2 decimals";
                         case POINTS_MULTIPLIER -> "a multiplier above 1 and at most 10";
                         case BONUS_POINTS, POINTS_PER_AMOUNT -> "a whole number of points from 1 to 1000000";
+                        case ISSUE_COUPON -> "the number of coupons, 1 to 10";
                     }));
+                }
+                if (r.effect().type() == EffectType.ISSUE_COUPON
+                        && (r.effect().campaign() == null || !r.effect().campaign().matches("[A-Z0-9][A-Z0-9-]{1,39}"))) {
+                    problems.add(new FieldViolation(at + ".effect.campaign", "the code of a coupon campaign (upper-case letters, digits, -)"));
                 }
                 if (r.effect().type() == EffectType.POINTS_PER_AMOUNT
                         && (r.effect().perAmount() == null || r.effect().perAmount().signum() <= 0)) {

@@ -108,7 +108,7 @@ class CheckoutApiTest extends IntegrationTest {
         assertThat(quote.path("pointsEarned").asLong()).isEqualTo(101);
         assertThat(quote.path("lines").get(1).path("excluded").asBoolean()).isTrue();
         assertThat(quote.path("purchaseId").isMissingNode()).isTrue();
-        assertThat(quote.path("appliedRules").get(0).path("id").asString()).isEqualTo("base-earning");
+        assertThat(quote.path("appliedRules").findValuesAsString("id")).containsExactlyInAnyOrder("base-earning", "next-visit-coupon");
         assertThat(quote.path("messages").toString()).contains("Olga");
         assertThat(account(m.path("id").asLong()).path("pointsPending").asLong()).isZero();
 
@@ -117,7 +117,14 @@ class CheckoutApiTest extends IntegrationTest {
         JsonNode recorded = commit.json();
         assertThat(recorded.path("purchaseId").asLong()).isPositive();
         assertThat(recorded.path("pointsEarned").asLong()).isEqualTo(101);
-        assertThat(recorded.path("issuedCoupons").isArray()).isTrue();
+        // The demo: a receipt from 1,000 gets a 100 coupon for the next visit, on the receipt too.
+        assertThat(recorded.path("issuedCoupons")).hasSize(1);
+        JsonNode coupon = recorded.path("issuedCoupons").get(0);
+        assertThat(coupon.path("campaign").asString()).isEqualTo("NEXT-VISIT-100");
+        assertThat(coupon.path("value").decimalValue()).isEqualByComparingTo("100");
+        assertThat(java.time.OffsetDateTime.parse(coupon.path("validTo").asString()))
+                .isAfter(java.time.OffsetDateTime.now().plusDays(29));
+        assertThat(recorded.path("messages").toString()).contains(coupon.path("code").asString());
         assertThat(recorded.path("drawTickets").isArray()).isTrue();
         assertThat(recorded.path("member").path("pointsPending").asLong()).isEqualTo(101);
         JsonNode account = account(m.path("id").asLong());

@@ -57,6 +57,7 @@ final class BaseEarning implements PricingStage {
                     ? "x" + value.stripTrailingZeros().toPlainString() + " = +" + extra + " points" : "+" + extra + " points";
             context.appliedRules.add(PricedBasket.AppliedRule.points(rule.id(), rule.name(), how, extra));
         }
+        points += context.couponPoints;
         context.pointsEarned = points;
     }
 

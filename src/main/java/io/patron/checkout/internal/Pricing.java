@@ -20,13 +20,13 @@ public class Pricing {
     private final List<PricingStage> stages;
 
     Pricing(MessageSource messages) {
-        this.stages = List.of(new ExcludedCategories(), new TierDiscount(), new RulesStage(), new PointsPayment(), new BaseEarning(), new ReferralBonus(), new TillMessages(messages));
+        this.stages = List.of(new ExcludedCategories(), new TierDiscount(), new RulesStage(), new CouponsStage(), new PointsPayment(), new BaseEarning(), new ReferralBonus(), new TillMessages(messages));
     }
 
     /** @param member the buyer, or null for an anonymous sale; {@code account} and {@code tier} then are null too */
     public PricedBasket price(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier,
-                              PurchaseFacts facts, RuleLimits limits) {
-        PricingContext context = new PricingContext(basket, member, account, program, tier, facts, limits);
+                              PurchaseFacts facts, RuleLimits limits, List<io.patron.coupons.CouponCheck> coupons) {
+        PricingContext context = new PricingContext(basket, member, account, program, tier, facts, limits, coupons);
         stages.forEach(stage -> stage.apply(context));
         return context.result();
     }

@@ -28,6 +28,12 @@ final class PricingContext {
     /** What each capped rule gave on this receipt (money or points), to be counted against its caps. */
     final java.util.Map<String, BigDecimal> given = new java.util.LinkedHashMap<>();
     long referrerPoints;
+    /** The coupon codes of the basket as checked before pricing, and what became of each. */
+    final List<io.patron.coupons.CouponCheck> couponChecks;
+    final List<PricedBasket.CouponResult> couponResults = new ArrayList<>();
+    long couponPoints;
+    /** Campaign codes of coupons the rules give the member with this sale. */
+    final List<String> couponsToIssue = new ArrayList<>();
     /** The tier's discount per line, so that a BEST_OF rule can replace it. */
     final java.util.Map<LineState, BigDecimal> tierDiscounts = new java.util.IdentityHashMap<>();
     long maxRedeemablePoints;
@@ -37,8 +43,9 @@ final class PricingContext {
     long pointsEarned;
 
     PricingContext(Basket basket, Member member, PointsAccount account, ActiveProgram program, TierStatus tier,
-                   PurchaseFacts facts, RuleLimits limits) {
+                   PurchaseFacts facts, RuleLimits limits, List<io.patron.coupons.CouponCheck> couponChecks) {
         this.limits = limits;
+        this.couponChecks = couponChecks;
         this.tier = tier;
         this.facts = facts;
         this.basket = basket;
@@ -53,7 +60,7 @@ final class PricingContext {
                 lines.stream().map(LineState::priced).toList(), appliedRules, messages, maxRedeemablePoints,
                 pointsRedeemed, pointsValue, eligiblePaid, pointsEarned,
                 given.entrySet().stream().map(e -> new PricedBasket.RuleUse(e.getKey(), e.getValue())).toList(),
-                referrerPoints);
+                referrerPoints, couponResults, couponsToIssue);
     }
 
     /** A rule's points effect and the lines it covers. */

@@ -99,6 +99,18 @@ public class RuleUses {
         return true;
     }
 
+    /** Gives back what {@link #takeBudgets} took for these uses (the sale is being priced again). */
+    public void releaseBudgets(List<PricedBasket.RuleUse> uses, ProgramDefinition program) {
+        Map<String, ProgramDefinition.Rule> rules = new HashMap<>();
+        program.rules().forEach(r -> rules.put(r.id(), r));
+        for (PricedBasket.RuleUse use : uses) {
+            ProgramDefinition.Rule rule = rules.get(use.ruleId());
+            if (rule != null && rule.caps() != null && rule.caps().budget() != null) {
+                jdbc.sql("UPDATE rule_budgets SET used = used - :a WHERE rule_id = :r").param("a", use.amount()).param("r", use.ruleId()).update();
+            }
+        }
+    }
+
     /** Records what the capped rules gave on a purchase, for the per-member caps. */
     public void record(long purchaseId, Long memberId, OffsetDateTime occurredAt, List<PricedBasket.RuleUse> uses) {
         for (PricedBasket.RuleUse use : uses) {

@@ -43,7 +43,7 @@ final class RulesStage implements PricingStage {
                 continue;
             }
             List<PricingContext.LineState> lines = lines(context, rule);
-            boolean lineBound = rule.effect().type() != EffectType.BONUS_POINTS;
+            boolean lineBound = rule.effect().type() != EffectType.BONUS_POINTS && rule.effect().type() != EffectType.ISSUE_COUPON;
             if (lineBound && lines.isEmpty()) {
                 continue;
             }
@@ -64,6 +64,16 @@ final class RulesStage implements PricingStage {
                         given(context, rule, total);
                         context.appliedRules.add(discountApplied(rule, total));
                     }
+                }
+            } else if (rule.effect().type() == EffectType.ISSUE_COUPON) {
+                if (context.member != null) {
+                    int count = rule.effect().value().intValue();
+                    for (int i = 0; i < count; i++) {
+                        context.couponsToIssue.add(rule.effect().campaign());
+                    }
+                    given(context, rule, BigDecimal.valueOf(count));
+                    context.appliedRules.add(PricedBasket.AppliedRule.points(rule.id(), rule.name(),
+                            count + " x coupon " + rule.effect().campaign(), 0));
                 }
             } else if (context.member != null) {
                 context.pointsEffects.add(new PricingContext.PointsEffect(rule, entry.getValue()));

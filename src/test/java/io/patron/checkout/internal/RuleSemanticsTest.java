@@ -82,7 +82,7 @@ class RuleSemanticsTest {
         Member member = member();
         PointsAccount account = new PointsAccount(0, 0, 0, List.of());
         PurchaseFacts facts = PurchaseFacts.of(basket, member, tier, MOSCOW, "S1", 3);
-        return PRICING.price(basket, member, account, new ActiveProgram(1, program), tier, facts, limits);
+        return PRICING.price(basket, member, account, new ActiveProgram(1, program), tier, facts, limits, List.of());
     }
 
     private static PricedBasket price(ProgramDefinition program, String at, Line... lines) {
