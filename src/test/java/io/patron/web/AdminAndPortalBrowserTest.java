@@ -2,6 +2,7 @@ package io.patron.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patron.Api;
 import io.patron.IntegrationTest;
 import io.patron.members.CardNumber;
 import java.nio.file.Path;
@@ -112,6 +113,54 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("points-available"))).getText()).isEqualTo("0");
         assertThat(driver.findElement(By.id("tier")).getText()).contains("Base");
         assertThat(driver.findElement(By.id("tier-progress")).getAttribute("value")).isEqualTo("0");
+        driver.get(url("/portal/coupons"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-coupons"))).getText()).isNotBlank();
+    }
+
+    @Test
+    void aMarketerCreatesACampaignGeneratesCodesAndAMemberSeesTheirCouponInThePortal() {
+        String code = "BR" + System.nanoTime() % 100_000_000L;
+        String email = "coupon" + System.nanoTime() % 10_000_000L + "@example.org";
+        long memberId = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(java.util.Map.of("email", email,
+                "firstName", "Nina"))).json().path("id").asLong();
+
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        driver.get(url("/admin/coupons"));
+        driver.findElement(By.id("campaign-code")).sendKeys(code);
+        driver.findElement(By.id("campaign-name")).sendKeys("Browser campaign");
+        driver.findElement(By.id("effectValue")).sendKeys("75");
+        driver.findElement(By.id("create-campaign")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("count-issued"), "0"));
+        WebElement count = driver.findElement(By.id("generate-count"));
+        count.clear();
+        count.sendKeys("500");
+        driver.findElement(By.id("generate")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("count-issued"), "500"));
+        // When the generation ends the page reloads with the new codes in its table.
+        wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#codes tr"), 10));
+        driver.findElement(By.name("memberId")).sendKeys(String.valueOf(memberId));
+        driver.findElement(By.name("memberId")).submit();
+        wait.until(ExpectedConditions.textToBe(By.id("count-issued"), "501"));
+
+        driver.get(url("/portal/login"));
+        driver.findElement(By.id("portal-email")).sendKeys(email);
+        driver.findElement(By.id("send-link")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
+        driver.get(url("/admin/outbox?recipient=" + email));
+        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
+        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
+        Matcher link = Pattern.compile("http\\S+/portal/auth\\?token=\\S+").matcher(mail);
+        assertThat(link.find()).as(mail).isTrue();
+        driver.get(link.group());
+        driver.findElement(By.id("confirm-sign-in")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("barcode")));
+        driver.get(url("/portal/coupons"));
+        String shown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".coupon-code"))).getText();
+        assertThat(shown).startsWith(code + "-");
+        WebElement qr = driver.findElement(By.cssSelector(".coupon img"));
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
     }
 
     @Test

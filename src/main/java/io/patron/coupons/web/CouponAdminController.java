@@ -119,7 +119,13 @@ class CouponAdminController {
     }
 
     @GetMapping("/{id}/progress")
-    String generation(@PathVariable long id, Model model) {
+    String generation(@PathVariable long id, Model model, HttpServletResponse response) {
+        AtomicLong made = generating.get(id);
+        if (made != null && made.get() < 0) {
+            // Finished: the whole page is shown again, with the new codes in its table.
+            generating.remove(id);
+            response.setHeader("HX-Refresh", "true");
+        }
         model.addAttribute("summary", coupons.summary(id));
         progress(id, model);
         return "coupons/page :: generation";
