@@ -337,6 +337,12 @@ public class Coupons {
         repository.voidUnusedIssuedBy(purchaseId);
     }
 
+    /** Voids a coupon that was never used (a cancelled voucher); false when it has been used. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean voidIfUnused(String code) {
+        return repository.voidIfUnused(code) == 1;
+    }
+
     /** A member's coupons, newest first, with their campaigns (the portal's "my coupons"). */
     public record MemberCoupon(Coupon coupon, Campaign campaign, boolean usable) {
     }

@@ -175,8 +175,40 @@ public class Ledger {
         }
         long transfer = repository.transfer(null, ProgramAccount.REDEEMED, member.value(), null, points,
                 TransferCode.REFUND_RETURN, purchaseId, returnPk, null, null, now);
+        giveBack(member, points, transfer, repository.unrefundedRedemption(purchaseId), "purchase " + purchaseId, now);
+    }
+
+    /**
+     * Spends available points on a reward (the soonest-expiring lots first); the caller has checked,
+     * under the lock, that they are available. {@code name} says what they bought, for the history.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void spendOnReward(MemberId member, long points, long redemptionId, String name, OffsetDateTime now) {
+        requirePositive(points);
+        long transfer = repository.transfer(member.value(), null, null, ProgramAccount.REDEEMED, points,
+                TransferCode.REWARD, null, null, null, redemptionId, name, now);
+        if (consume(member, points, transfer, now, false, "REWARD") > 0) {
+            throw new IllegalStateException("spent " + points + " points on a reward with fewer available");
+        }
+        repository.addToBalance(member.value(), -points);
+    }
+
+    /** Gives back the points of a cancelled reward redemption, into the lots they came from. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void refundReward(MemberId member, long points, long redemptionId, String name, OffsetDateTime now) {
+        if (points <= 0) {
+            return;
+        }
+        long transfer = repository.transfer(null, ProgramAccount.REDEEMED, member.value(), null, points,
+                TransferCode.REWARD_REFUND, null, null, null, redemptionId, name, now);
+        giveBack(member, points, transfer, repository.unrefundedReward(redemptionId), "reward redemption " + redemptionId, now);
+    }
+
+    /** Puts points back into the lots a spending took them from (latest-expiring first). */
+    private void giveBack(MemberId member, long points, long transfer, List<LedgerRepository.Owed> owedLots, String what,
+                          OffsetDateTime now) {
         long left = points;
-        for (var owed : repository.unrefundedRedemption(purchaseId)) {
+        for (var owed : owedLots) {
             if (left == 0) {
                 break;
             }
@@ -194,8 +226,8 @@ public class Ledger {
             left -= back;
         }
         if (left > 0) {
-            throw new IllegalStateException("refunding " + points + " points to purchase " + purchaseId
-                    + " that redeemed only " + (points - left) + " not yet refunded");
+            throw new IllegalStateException("refunding " + points + " points to " + what
+                    + " that spent only " + (points - left) + " not yet refunded");
         }
         repository.addToBalance(member.value(), points);
     }

@@ -12,6 +12,10 @@ public enum TransferCode {
     REVERSE_RETURN,
     /** Redeemed points given back because goods were returned: REDEEMED → member. */
     REFUND_RETURN,
+    /** Points spent on an item of the reward catalogue: member → REDEEMED. */
+    REWARD,
+    /** Points given back because a reward redemption was cancelled: REDEEMED → member. */
+    REWARD_REFUND,
     /** Points that reached their expiry date unspent: member → EXPIRED. */
     EXPIRE,
     /** A manual correction by support, with a reason: ADJUSTED ↔ member. */

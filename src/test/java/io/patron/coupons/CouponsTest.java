@@ -230,6 +230,40 @@ class CouponsTest extends IntegrationTest {
     }
 
     @Test
+    void buyingAPartnersBrandHereGivesTheMemberAPartnerCouponRecordedWithItsPartner() {
+        String campaignCode = tag();
+        JsonNode partner = campaign(Map.of("code", campaignCode, "partner", "Acme Cafe", "effectType", "PERCENT_DISCOUNT",
+                "effectValue", 15, "validDays", 14));
+        assertThat(partner.path("partner").asString()).isEqualTo("Acme Cafe");
+        int before = programs.active().version();
+        tools.jackson.databind.node.ObjectNode document = (tools.jackson.databind.node.ObjectNode) json.readTree(programs.documentJson(before));
+        ((tools.jackson.databind.node.ArrayNode) document.get("rules")).add(json.valueToTree(Map.of("id", "co-brand-" + campaignCode.toLowerCase(),
+                "name", "Acme here, a coffee at Acme Cafe", "condition", "true", "lineCondition", "line.brand == 'Acme'",
+                "effect", Map.of("type", "ISSUE_COUPON", "value", 1, "campaign", campaignCode), "stacking", "STACK")));
+        programs.save(json.writeValueAsString(document), "co-brand", true);
+        try {
+            String card = member().path("cardNumber").asString();
+            Map<String, Object> other = basket(card, List.of(), "home", new BigDecimal("10"));
+            assertThat(till.post("/api/v1/purchases", Api.json(other)).json().path("issuedCoupons")).isEmpty();
+            Map<String, Object> acme = new LinkedHashMap<>(other);
+            acme.put("receiptId", "CB-" + System.nanoTime());
+            acme.put("lines", List.of(Map.of("lineId", "1", "sku", "TEA", "brand", "Acme", "category", "food", "quantity", 1,
+                    "unitPrice", 10)));
+            JsonNode sale = till.post("/api/v1/purchases", Api.json(acme)).json();
+            assertThat(sale.path("issuedCoupons")).hasSize(1);
+            assertThat(sale.path("issuedCoupons").get(0).path("campaign").asString()).isEqualTo(campaignCode);
+        } finally {
+            programs.activate(before);
+        }
+    }
+
+    @Autowired
+    io.patron.program.Programs programs;
+
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Test
     void generatedCodesAreUniqueReadableAndExportedWithCounts() {
         JsonNode campaign = campaign(Map.of());
         long id = campaign.path("id").asLong();

@@ -143,18 +143,7 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         driver.findElement(By.name("memberId")).submit();
         wait.until(ExpectedConditions.textToBe(By.id("count-issued"), "501"));
 
-        driver.get(url("/portal/login"));
-        driver.findElement(By.id("portal-email")).sendKeys(email);
-        driver.findElement(By.id("send-link")).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
-        driver.get(url("/admin/outbox?recipient=" + email));
-        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
-        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
-        Matcher link = Pattern.compile("http\\S+/portal/auth\\?token=\\S+").matcher(mail);
-        assertThat(link.find()).as(mail).isTrue();
-        driver.get(link.group());
-        driver.findElement(By.id("confirm-sign-in")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("barcode")));
+        portalSignIn(email);
         driver.get(url("/portal/coupons"));
         String shown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".coupon-code"))).getText();
         assertThat(shown).startsWith(code + "-");
@@ -196,6 +185,50 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "return Chart.getChart(document.getElementById('chart-points')) !== undefined"));
         assertThat(driver.findElements(By.cssSelector("#backtest-rules tr"))).hasSizeGreaterThan(1);
+    }
+
+    /** Signs a member in to the portal by the link the Outbox shows (the admin must be signed in). */
+    private void portalSignIn(String email) {
+        driver.get(url("/portal/login"));
+        driver.findElement(By.id("portal-email")).sendKeys(email);
+        driver.findElement(By.id("send-link")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
+        driver.get(url("/admin/outbox?recipient=" + email));
+        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
+        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
+        Matcher link = Pattern.compile("http\\S+/portal/auth\\?token=\\S+").matcher(mail);
+        assertThat(link.find()).as(mail).isTrue();
+        driver.get(link.group());
+        driver.findElement(By.id("confirm-sign-in")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("barcode")));
+    }
+
+    @Test
+    void aMemberRedeemsACatalogueItemInThePortalAndSeesItInTheirRewards() {
+        String email = "reward" + System.nanoTime() % 10_000_000L + "@example.org";
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        long memberId = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(java.util.Map.of("email", email,
+                "firstName", "Vera"))).json().path("id").asLong();
+        admin.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/members/" + memberId + "/adjustments")))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "browser-" + System.nanoTime())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"points\":400,\"reason\":\"browser test\"}")));
+        String code = "BW" + System.nanoTime() % 100_000_000L;
+        assertThat(admin.post("/api/v1/rewards", Api.json(java.util.Map.of("code", code, "name", "Tote bag " + code, "kind", "GIFT",
+                "pointsPrice", 250, "stock", 3))).status()).isEqualTo(201);
+
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        driver.get(url("/admin/rewards"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reward-items"))).getText()).contains(code);
+        portalSignIn(email);
+        driver.get(url("/portal/rewards"));
+        driver.findElement(By.cssSelector("#reward-" + code + " button.redeem")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("redeemed"))).getText()).contains("Tote bag");
+        assertThat(driver.findElement(By.id("my-rewards")).getText()).contains("Tote bag " + code);
+        assertThat(driver.findElements(By.cssSelector("#reward-" + code + " button.redeem"))).as("150 points left").isEmpty();
+        assertThat(admin.get("/api/v1/members/" + memberId + "/account").json().path("pointsAvailable").asLong()).isEqualTo(150);
+        driver.get(url("/admin/rewards"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("redemptions"))).getText()).contains("Tote bag " + code);
     }
 
     /** The admin sign-in page. */

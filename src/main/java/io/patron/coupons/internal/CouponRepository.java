@@ -209,6 +209,10 @@ public class CouponRepository {
         return jdbc.sql("SELECT * FROM coupons WHERE id = :id").param("id", id).query(CouponRepository::coupon).optional();
     }
 
+    public int voidIfUnused(String code) {
+        return jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE code = :c AND uses = 0 AND status = 'ACTIVE'").param("c", code).update();
+    }
+
     /** Coupons a purchase issued that were never used: voided when the purchase comes back in full. */
     public int voidUnusedIssuedBy(long purchaseId) {
         return jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE issued_purchase_id = :p AND uses = 0 AND status = 'ACTIVE'")

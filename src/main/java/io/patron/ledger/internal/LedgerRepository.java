@@ -57,11 +57,19 @@ public class LedgerRepository {
     public long transfer(Long debitMember, ProgramAccount debitProgram, Long creditMember, ProgramAccount creditProgram,
                          long amount, TransferCode code, Long purchaseId, Long returnId, Long adjustmentId, String reason,
                          OffsetDateTime at) {
+        return transfer(debitMember, debitProgram, creditMember, creditProgram, amount, code, purchaseId, returnId, adjustmentId,
+                null, reason, at);
+    }
+
+    public long transfer(Long debitMember, ProgramAccount debitProgram, Long creditMember, ProgramAccount creditProgram,
+                         long amount, TransferCode code, Long purchaseId, Long returnId, Long adjustmentId, Long rewardId,
+                         String reason, OffsetDateTime at) {
         long id = jdbc.sql("SELECT nextval('transfer_seq')").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO point_transfers (id, debit_member_id, debit_program_id, credit_member_id, credit_program_id,
-                    amount, code, purchase_id, return_id, adjustment_id, reason, created_at)
-                VALUES (:id, :dm, :dp, :cm, :cp, :amount, :code, :purchase, :ret, :adj, :reason, :at)""")
+                    amount, code, purchase_id, return_id, adjustment_id, reward_id, reason, created_at)
+                VALUES (:id, :dm, :dp, :cm, :cp, :amount, :code, :purchase, :ret, :adj, :reward, :reason, :at)""")
+                .param("reward", rewardId)
                 .param("id", id).param("dm", debitMember).param("dp", debitProgram == null ? null : debitProgram.id())
                 .param("cm", creditMember).param("cp", creditProgram == null ? null : creditProgram.id())
                 .param("amount", amount).param("code", code.name()).param("purchase", purchaseId).param("ret", returnId)
@@ -118,12 +126,20 @@ public class LedgerRepository {
      * numbers), the latest-expiring lot first.
      */
     public List<Owed> unrefundedRedemption(long purchaseId) {
+        return owed("t.purchase_id = :p AND t.code IN ('REDEEM', 'REFUND_RETURN')", purchaseId);
+    }
+
+    /** Points a reward redemption took from each lot and has not given back yet. */
+    public List<Owed> unrefundedReward(long redemptionId) {
+        return owed("t.reward_id = :p AND t.code IN ('REWARD', 'REWARD_REFUND')", redemptionId);
+    }
+
+    private List<Owed> owed(String where, long id) {
         return jdbc.sql("""
                 SELECT m.lot_id, -SUM(m.amount) AS owed
                 FROM lot_movements m JOIN point_transfers t ON t.id = m.transfer_id
-                WHERE t.purchase_id = :p AND t.code IN ('REDEEM', 'REFUND_RETURN')
-                GROUP BY m.lot_id""")
-                .param("p", purchaseId)
+                WHERE\s""" + where + " GROUP BY m.lot_id")
+                .param("p", id)
                 .query((rs, i) -> Map.entry(rs.getLong("lot_id"), rs.getLong("owed"))).list().stream()
                 .filter(e -> e.getValue() > 0)
                 .map(e -> new Owed(lot(e.getKey()), e.getValue()))
