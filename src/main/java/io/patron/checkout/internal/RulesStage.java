@@ -20,7 +20,8 @@ import java.util.Map;
  * The marketer's rules, highest priority first (ties in document order). A rule applies when it is
  * enabled, the sale falls in its schedule, its per-member caps leave room, its budget is not spent
  * and its condition holds; its effect covers the eligible lines its categories and line condition
- * select (a discount or line-bound points effect with no such line does not apply). Discounts of
+ * select (a rule that names lines — or a discount or line-bound points effect — with no such line
+ * does not apply). Discounts of
  * BEST_OF rules compete with the tier discount (the largest is kept, the others are not given);
  * STACK discounts come on top; an EXCLUSIVE rule that applies ends the evaluation. Points effects
  * are computed by {@link BaseEarning} on the money finally paid. Excluded categories never get a
@@ -43,7 +44,9 @@ final class RulesStage implements PricingStage {
                 continue;
             }
             List<PricingContext.LineState> lines = lines(context, rule);
-            boolean lineBound = rule.effect().type() != EffectType.BONUS_POINTS && rule.effect().type() != EffectType.ISSUE_COUPON;
+            // A rule that names lines (a line condition or categories) applies only when a line matches.
+            boolean lineBound = rule.effect().type() != EffectType.BONUS_POINTS && rule.effect().type() != EffectType.ISSUE_COUPON
+                    || rule.lineCondition() != null || !rule.effect().categories().isEmpty();
             if (lineBound && lines.isEmpty()) {
                 continue;
             }
