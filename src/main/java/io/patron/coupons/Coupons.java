@@ -251,6 +251,28 @@ public class Coupons {
     }
 
     /**
+     * Gives each of these members a personal coupon of the campaign, skipping those who hold one of
+     * it still unused (so that giving to a segment twice does not double up); answers how many got one.
+     */
+    @Transactional
+    public int giveToMembers(long campaignId, List<Long> memberIds) {
+        Campaign campaign = campaign(campaignId);
+        if (campaign.status() != Campaign.Status.ACTIVE) {
+            throw ProblemException.conflict("CAMPAIGN_ENDED", "The campaign has ended.", "campaignId");
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        java.util.Set<Long> holding = new java.util.HashSet<>(repository.membersHoldingUnused(campaignId, memberIds, now));
+        int given = 0;
+        for (long member : memberIds) {
+            if (!holding.contains(member)) {
+                issue(campaign, member, now, null);
+                given++;
+            }
+        }
+        return given;
+    }
+
+    /**
      * Judges the codes a till sent as far as possible without the basket, in their order: unknown,
      * outside its time, used up (for the code, or for this member), or someone else's coupon.
      */

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The first start of a new installation: an {@code admin} user, a demo store (Europe/Moscow) with one
- * till key, and a few demo members. The two secrets come from {@code PATRON_BOOTSTRAP_ADMIN_PASSWORD}
+ * till key, a few demo members and the demo reward catalogue (the birthday selection). The two secrets come from {@code PATRON_BOOTSTRAP_ADMIN_PASSWORD}
  * and {@code PATRON_BOOTSTRAP_TILL_KEY} or are generated and printed to the log exactly once; a
  * restart finds them present and neither creates nor prints anything.
  */
@@ -40,18 +40,20 @@ class Bootstrap implements ApplicationRunner {
     private final AdminUsers adminUsers;
     private final Stores stores;
     private final Members members;
+    private final io.patron.rewards.Rewards rewards;
     private final TransactionTemplate transactions;
     private final String adminPassword;
     private final String tillKey;
     private final boolean demoMembers;
 
-    Bootstrap(AdminUsers adminUsers, Stores stores, Members members, TransactionTemplate transactions,
+    Bootstrap(AdminUsers adminUsers, Stores stores, Members members, io.patron.rewards.Rewards rewards, TransactionTemplate transactions,
               @Value("${patron.bootstrap.admin-password:}") String adminPassword,
               @Value("${patron.bootstrap.till-key:}") String tillKey,
               @Value("${patron.bootstrap.demo-members:true}") boolean demoMembers) {
         this.adminUsers = adminUsers;
         this.stores = stores;
         this.members = members;
+        this.rewards = rewards;
         this.transactions = transactions;
         this.adminPassword = adminPassword;
         this.tillKey = tillKey;
@@ -87,6 +89,7 @@ class Bootstrap implements ApplicationRunner {
                     .append("\n  Till API key:    ").append(tillKey.isBlank() ? till.key() : "(from PATRON_BOOTSTRAP_TILL_KEY)");
             if (demoMembers) {
                 demoMembers(store);
+                demoRewards();
             }
         }
         if (!printed.isEmpty()) {
@@ -96,6 +99,21 @@ class Bootstrap implements ApplicationRunner {
                      Patron first start. These secrets are shown once; keep them.{}
                     ================================================================""", printed);
         }
+    }
+
+    /**
+     * The demo catalogue: the birthday selection of PRODUCT.md (a gift to choose, free in the birthday
+     * week), a voucher of the demo's next-visit campaign, and a donation.
+     */
+    private void demoRewards() {
+        rewards.create(new io.patron.rewards.Rewards.ItemRequest("BIRTHDAY-CAKE", "Birthday cake", "A cake from our bakery, "
+                + "free in your birthday week", io.patron.rewards.RewardItem.Kind.GIFT, null, 0L, null, null, null, null, null, null, null));
+        rewards.create(new io.patron.rewards.Rewards.ItemRequest("BIRTHDAY-FLOWERS", "Flowers", "A bunch of flowers, free in your "
+                + "birthday week", io.patron.rewards.RewardItem.Kind.GIFT, null, 0L, null, null, null, null, null, null, null));
+        rewards.create(new io.patron.rewards.Rewards.ItemRequest("VOUCHER-100", "100 off your next purchase", null,
+                io.patron.rewards.RewardItem.Kind.VOUCHER, 120L, null, null, null, null, null, null, null, "NEXT-VISIT-100"));
+        rewards.create(new io.patron.rewards.Rewards.ItemRequest("DONATE-100", "Give 100 points to the food bank", null,
+                io.patron.rewards.RewardItem.Kind.DONATION, 100L, null, null, null, null, null, null, null, null));
     }
 
     private void demoMembers(Store store) {

@@ -209,6 +209,17 @@ public class CouponRepository {
         return jdbc.sql("SELECT * FROM coupons WHERE id = :id").param("id", id).query(CouponRepository::coupon).optional();
     }
 
+    /** Which of these members hold a coupon of the campaign that is unused and still valid. */
+    public List<Long> membersHoldingUnused(long campaignId, List<Long> memberIds, OffsetDateTime now) {
+        if (memberIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT DISTINCT member_id FROM coupons WHERE campaign_id = :c AND member_id IN (:ids) AND uses = 0
+                    AND status = 'ACTIVE' AND (valid_to IS NULL OR valid_to > :now)""")
+                .param("c", campaignId).param("ids", memberIds).param("now", now).query(Long.class).list();
+    }
+
     public int voidIfUnused(String code) {
         return jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE code = :c AND uses = 0 AND status = 'ACTIVE'").param("c", code).update();
     }

@@ -48,6 +48,7 @@ class CouponAdminController {
 
     private final Coupons coupons;
     private final Members members;
+    private final io.patron.segments.Segments segments;
     /** Generation jobs of this instance: campaign id → codes made so far (-1 once finished). */
     private final Map<Long, AtomicLong> generating = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<Long, Long> requested = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -57,9 +58,10 @@ class CouponAdminController {
         return t;
     }));
 
-    CouponAdminController(Coupons coupons, Members members) {
+    CouponAdminController(Coupons coupons, Members members, io.patron.segments.Segments segments) {
         this.coupons = coupons;
         this.members = members;
+        this.segments = segments;
     }
 
     @GetMapping
@@ -105,6 +107,7 @@ class CouponAdminController {
         model.addAttribute("summary", coupons.summary(id));
         model.addAttribute("codes", coupons.codes(id, code, new PageRequest(Math.max(0, page), 50)));
         model.addAttribute("search", code);
+        model.addAttribute("segments", segments.list());
         progress(id, model);
         return "coupons/page";
     }
@@ -168,6 +171,17 @@ class CouponAdminController {
     String issue(@PathVariable long id, @RequestParam long memberId, RedirectAttributes redirect) {
         long member = members.get(new MemberId(memberId)).id().value();
         redirect.addFlashAttribute("issued", coupons.give(id, member).code());
+        return "redirect:/admin/coupons/" + id;
+    }
+
+    /** Gives every member of a segment a coupon, in the background; the counts on the page grow as it goes. */
+    @PostMapping("/{id}/segment")
+    @PreAuthorize(WRITE)
+    String toSegment(@PathVariable long id, @RequestParam String segmentCode, RedirectAttributes redirect) {
+        coupons.campaign(id);
+        var segment = segments.byCode(segmentCode).orElseThrow(() -> ProblemException.invalid("segmentCode", "no such segment"));
+        executor.submit(() -> segments.forEachBatch(segment.definition(), batch -> coupons.giveToMembers(id, batch)));
+        redirect.addFlashAttribute("segmentStarted", segment.code());
         return "redirect:/admin/coupons/" + id;
     }
 

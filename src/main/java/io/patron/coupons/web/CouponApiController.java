@@ -39,10 +39,12 @@ class CouponApiController {
 
     private final Coupons coupons;
     private final Members members;
+    private final io.patron.segments.Segments segments;
 
-    CouponApiController(Coupons coupons, Members members) {
+    CouponApiController(Coupons coupons, Members members, io.patron.segments.Segments segments) {
         this.coupons = coupons;
         this.members = members;
+        this.segments = segments;
     }
 
     @PostMapping("/api/v1/coupon-campaigns")
@@ -132,6 +134,21 @@ class CouponApiController {
         }
         long member = members.get(new MemberId(request.memberId())).id().value();
         return coupons.give(id, member);
+    }
+
+    record SegmentIssueRequest(String segmentCode) {
+    }
+
+    @PostMapping("/api/v1/coupon-campaigns/{id}/issue-to-segment")
+    @PreAuthorize("hasAnyRole('ADMIN','MARKETER')")
+    @Operation(summary = "Give every member of a segment a personal coupon (members holding an unused one are skipped)")
+    Map<String, Long> issueToSegment(@PathVariable long id, @RequestBody SegmentIssueRequest request) {
+        coupons.campaign(id);
+        var segment = segments.byCode(request.segmentCode())
+                .orElseThrow(() -> ProblemException.invalid("segmentCode", "no segment has this code"));
+        long[] given = {0};
+        long members = segments.forEachBatch(segment.definition(), batch -> given[0] += coupons.giveToMembers(id, batch));
+        return Map.of("members", members, "issued", given[0]);
     }
 
     @GetMapping("/api/v1/members/{id}/coupons")

@@ -1,0 +1,38 @@
+package io.patron.segments;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * Who belongs to a segment: active members meeting every condition given (an empty or null
+ * condition does not restrict). Languages (en, ru, ro, hy), categories (any of them), e-mail consent,
+ * the store of enrolment (codes), birthday months (1–12), days since enrolment, days since the last
+ * purchase (or never bought), purchases and spend (after discounts) in the last {@code windowDays},
+ * and members they brought ({@code referralsMin}).
+ */
+public record SegmentDefinition(List<String> languages, List<String> categories, Boolean emailConsent, List<String> stores,
+                                List<Integer> birthMonths, Integer enrolledDaysMin, Integer enrolledDaysMax,
+                                Integer lastPurchaseDaysMin, Integer lastPurchaseDaysMax, Boolean purchasedEver,
+                                Integer windowDays, Integer purchasesMin, Integer purchasesMax, BigDecimal spendMin,
+                                BigDecimal spendMax, Integer referralsMin) {
+
+    public SegmentDefinition {
+        languages = clean(languages);
+        categories = clean(categories);
+        stores = clean(stores);
+        birthMonths = birthMonths == null ? List.of() : List.copyOf(birthMonths);
+    }
+
+    private static List<String> clean(List<String> values) {
+        return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isBlank()).map(String::trim).toList();
+    }
+
+    /** Whether any condition needs the purchases of a window. */
+    public boolean usesWindow() {
+        return purchasesMin != null || purchasesMax != null || spendMin != null || spendMax != null;
+    }
+
+    public boolean usesLastPurchase() {
+        return lastPurchaseDaysMin != null || lastPurchaseDaysMax != null || purchasedEver != null;
+    }
+}
