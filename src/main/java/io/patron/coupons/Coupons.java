@@ -35,6 +35,7 @@ public class Coupons {
 
     public static final int GENERATE_MAX = 1_000_000;
     static final int CHUNK = 20_000;
+    static final int GENERATE_THREADS = 2;
     private static final Pattern CAMPAIGN_CODE = Pattern.compile("[A-Z0-9][A-Z0-9-]{1,39}");
     private static final Pattern CODE = Pattern.compile("[A-Z0-9][A-Z0-9-]{3,63}");
 
@@ -185,17 +186,37 @@ public class Coupons {
         if (count < 1 || count > GENERATE_MAX) {
             throw ProblemException.invalid("count", "1 to " + GENERATE_MAX);
         }
-        String prefix = campaign.code();
         OffsetDateTime now = OffsetDateTime.now(clock);
-        long made = 0;
-        while (made < count) {
-            int chunk = (int) Math.min(CHUNK, count - made);
-            made += repository.insertCodes(campaignId, new ArrayList<>(CouponCodes.distinct(prefix, chunk)), campaign.validFrom(),
-                    campaign.validTo(), now);
-            progress.accept(made);
+        java.util.concurrent.atomic.AtomicLong made = new java.util.concurrent.atomic.AtomicLong();
+        // Two chunks at a time: the database maintains the indexes of one while the other is drawn and sent.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(GENERATE_THREADS);
+        try {
+            while (made.get() < count) {
+                long missing = count - made.get();
+                List<java.util.concurrent.Future<Integer>> chunks = new ArrayList<>();
+                for (long planned = 0; planned < missing; planned += CHUNK) {
+                    int chunk = (int) Math.min(CHUNK, missing - planned);
+                    chunks.add(pool.submit(() -> {
+                        int inserted = repository.insertCodes(campaignId, new ArrayList<>(CouponCodes.distinct(campaign.code(), chunk)),
+                                campaign.validFrom(), campaign.validTo(), now);
+                        progress.accept(made.addAndGet(inserted));
+                        return inserted;
+                    }));
+                }
+                for (var chunk : chunks) {
+                    chunk.get();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("code generation interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         audit.record("COUPON_CODES_GENERATED", "coupon_campaign", campaignId, null, Map.of("count", count));
-        return made;
+        return made.get();
     }
 
     /** Adds codes from a list (a partner's); answers how many were new. Codes must be 4–64 letters, digits or -. */
