@@ -13,7 +13,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class PatronApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && io.patron.draws.DrawVerifier.COMMAND.equals(args[0])) {
+            // Anyone may check a draw: no database, no server.
+            io.patron.draws.DrawVerifier.main(args);
+            return;
+        }
         SpringApplication application = new SpringApplication(PatronApplication.class);
         if (io.patron.setup.CommandLine.isCommand(args)) {
             // A command-line task (for example a CSV import) needs the database, not the web server.
