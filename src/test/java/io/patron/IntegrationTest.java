@@ -24,8 +24,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.bootstrap.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
         "patron.bootstrap.till-key=" + IntegrationTest.DEMO_TILL_KEY,
         "logging.level.patron.requests=WARN",
-        // Tests move the clock and run the expiry job themselves; the scheduled run would race them.
-        "patron.ledger.expiry-initial-delay-millis=86400000"})
+        // Tests move the clock and run the expiry and draw jobs themselves; scheduled runs would race them.
+        "patron.ledger.expiry-initial-delay-millis=86400000",
+        "patron.draws.initial-delay-millis=86400000"})
 @Import(IntegrationTest.CleanDatabase.class)
 public abstract class IntegrationTest {
 

@@ -78,6 +78,8 @@ public class Checkout {
     private final RuleUses ruleUses;
     private final Coupons coupons;
     private final CouponGuard couponGuard;
+    private final io.patron.draws.Draws draws;
+    private final io.patron.segments.Segments segments;
     private final org.springframework.context.MessageSource messages;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
@@ -86,7 +88,9 @@ public class Checkout {
     private final int offlineDays;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
-             RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, org.springframework.context.MessageSource messages,
+             RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, io.patron.draws.Draws draws,
+             io.patron.segments.Segments segments,
+             org.springframework.context.MessageSource messages,
              TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays) {
         this.members = members;
@@ -99,6 +103,8 @@ public class Checkout {
         this.ruleUses = ruleUses;
         this.coupons = coupons;
         this.couponGuard = couponGuard;
+        this.draws = draws;
+        this.segments = segments;
         this.messages = messages;
         this.transactions = transactions;
         this.events = events;
@@ -235,11 +241,21 @@ public class Checkout {
                     account.available() - priced.pointsRedeemed() + (matured ? priced.pointsEarned() : 0),
                     account.pending() + (matured ? 0 : priced.pointsEarned()));
         }
-        if (!issued.isEmpty()) {
-            priced = priced.withMessages(issued.stream().map(c -> new PricedBasket.Message("RECEIPT",
-                    couponMessage(c, member.language().locale(), program.definition().currency()))).toList());
+        List<io.patron.draws.Draws.Issued> tickets = new ArrayList<>();
+        for (PricedBasket.TicketGrant grant : priced.tickets()) {
+            draws.issue(grant.draw(), memberId, id, grant.count(), basket.occurredAt(), storeId,
+                    tier == null ? null : tier.tier().name()).ifPresent(tickets::add);
         }
-        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued));
+        List<PricedBasket.Message> receipt = new ArrayList<>();
+        issued.forEach(c -> receipt.add(new PricedBasket.Message("RECEIPT",
+                couponMessage(c, member.language().locale(), program.definition().currency()))));
+        tickets.forEach(t -> receipt.add(new PricedBasket.Message("RECEIPT", messages.getMessage("till.tickets",
+                new Object[] {t.name(), t.numbers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))},
+                member.language().locale()))));
+        if (!receipt.isEmpty()) {
+            priced = priced.withMessages(receipt);
+        }
+        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued, tickets));
         purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
                 basket.occurredAt(), now, priced, hash, response));
@@ -391,6 +407,10 @@ public class Checkout {
             summary = new PurchaseResponse.MemberSummary(member.id().value(), null, member.firstName(), account.available(),
                     account.pending());
         }
+        if (member != null) {
+            // Tickets of draws still open are voided in proportion to what came back.
+            draws.purchaseReturned(purchase.id(), will.eligiblePaidReturned(), purchase.eligiblePaid(), now);
+        }
         if (fullyReturned(lines, after)) {
             // The coupons the purchase used come back while still valid; those it earned unused are voided.
             coupons.purchaseReturned(purchase.id(), now);
@@ -422,7 +442,8 @@ public class Checkout {
      * taking differences) rather than each return on its own makes partial returns add up to exactly
      * the purchase when everything has come back, whatever the rounding.
      */
-    record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded) {
+    record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded,
+                  BigDecimal eligiblePaidReturned) {
         static Shares of(List<StoredLine> lines, Map<Integer, BigDecimal> returned, StoredPurchase purchase) {
             BigDecimal amount = BigDecimal.ZERO;
             BigDecimal money = BigDecimal.ZERO;
@@ -441,7 +462,7 @@ public class Checkout {
             }
             long reversed = proportion(purchase.pointsEarned(), eligiblePaidReturned, purchase.eligiblePaid());
             long refunded = proportion(purchase.pointsRedeemed(), pointsValueReturned, pointsValueTotal);
-            return new Shares(amount, money, reversed, refunded);
+            return new Shares(amount, money, reversed, refunded, eligiblePaidReturned);
         }
 
         private static long proportion(long points, BigDecimal part, BigDecimal whole) {
@@ -518,12 +539,38 @@ public class Checkout {
                 || program.definition().rules().stream().anyMatch(r -> mentionsPurchaseCount(r)))) {
             count = purchases.purchaseCount(member.id().value());
         }
-        return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code(), count);
+        List<String> inSegments = List.of();
+        if (member != null && program.definition().rules().stream().anyMatch(r -> mentions(r, "member.segments"))) {
+            inSegments = segmentCodes(program).stream().filter(code -> segments.byCode(code)
+                    .map(s -> segments.contains(s.definition(), member.id().value())).orElse(false)).toList();
+        }
+        return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code(), count, inSegments);
+    }
+
+    private static final Pattern QUOTED_CODE = Pattern.compile("['\"]([A-Z0-9][A-Z0-9-]{1,39})['\"]");
+
+    /** The segment codes the rules could mean: every quoted upper-case code in a condition that names member.segments. */
+    private static Set<String> segmentCodes(ActiveProgram program) {
+        Set<String> codes = new java.util.TreeSet<>();
+        for (var rule : program.definition().rules()) {
+            for (String text : new String[] {rule.condition(), rule.lineCondition()}) {
+                if (rule.on() && text != null && text.contains("member.segments")) {
+                    var m = QUOTED_CODE.matcher(text);
+                    while (m.find()) {
+                        codes.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return codes;
+    }
+
+    private static boolean mentions(io.patron.program.ProgramDefinition.Rule rule, String name) {
+        return rule.on() && (rule.condition().contains(name) || rule.lineCondition() != null && rule.lineCondition().contains(name));
     }
 
     private static boolean mentionsPurchaseCount(io.patron.program.ProgramDefinition.Rule rule) {
-        return rule.on() && (rule.condition().contains("purchaseCount")
-                || rule.lineCondition() != null && rule.lineCondition().contains("purchaseCount"));
+        return mentions(rule, "purchaseCount");
     }
 
     /** The buyer named by the basket; null for an anonymous sale. */

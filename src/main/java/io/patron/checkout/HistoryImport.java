@@ -403,7 +403,7 @@ public class HistoryImport {
                     .map(l -> new PricedBasket.PricedLine(l, false, l.amount(), BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2)))
                     .toList();
             PricedBasket history = new PricedBasket(run.program.version(), run.program.definition().currency(), priced, List.of(),
-                    List.of(), 0, 0, BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2), 0, List.of(), 0, List.of(), List.of());
+                    List.of(), 0, 0, BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2), 0, List.of(), 0, List.of(), List.of(), List.of());
             long id = purchases.nextPurchaseId();
             String response = json.writeValueAsString(PurchaseResponse.of(id, basket, history, null, true));
             purchases.insert(new PurchaseRepository.NewPurchase(id, run.store, null, receipt.id(),

@@ -11,9 +11,10 @@ import java.util.List;
 public record PricedBasket(int programVersion, String currency, List<PricedLine> lines, List<AppliedRule> appliedRules,
                            List<Message> messages, long maxRedeemablePoints, long pointsRedeemed, BigDecimal pointsValue,
                            BigDecimal eligiblePaid, long pointsEarned, List<RuleUse> ruleUses, long referrerPoints,
-                           List<CouponResult> coupons, List<String> couponsToIssue) {
+                           List<CouponResult> coupons, List<String> couponsToIssue, List<TicketGrant> tickets) {
 
     public PricedBasket {
+        tickets = List.copyOf(tickets);
         coupons = List.copyOf(coupons);
         couponsToIssue = List.copyOf(couponsToIssue);
         ruleUses = List.copyOf(ruleUses);
@@ -27,7 +28,7 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
         List<Message> all = new java.util.ArrayList<>(messages);
         all.addAll(more);
         return new PricedBasket(programVersion, currency, lines, appliedRules, all, maxRedeemablePoints, pointsRedeemed, pointsValue,
-                eligiblePaid, pointsEarned, ruleUses, referrerPoints, coupons, couponsToIssue);
+                eligiblePaid, pointsEarned, ruleUses, referrerPoints, coupons, couponsToIssue, tickets);
     }
 
     public BigDecimal subtotal() {
@@ -78,6 +79,10 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
         public boolean applied() {
             return "APPLIED".equals(status);
         }
+    }
+
+    /** Tickets of a draw (its code or series) a rule gives with the sale. */
+    public record TicketGrant(String draw, int count) {
     }
 
     /** What a capped rule gave on this receipt: money for a discount, points for a points effect. */

@@ -16,7 +16,7 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
                                long pointsRedeemed, BigDecimal pointsValue, BigDecimal total, long pointsEarned,
                                long maxRedeemablePoints, List<LineView> lines, List<PricedBasket.AppliedRule> appliedRules,
                                List<CouponView> coupons, List<PricedBasket.Message> messages,
-                               List<io.patron.coupons.IssuedCoupon> issuedCoupons, List<Object> drawTickets) {
+                               List<io.patron.coupons.IssuedCoupon> issuedCoupons, List<io.patron.draws.Draws.Issued> drawTickets) {
 
     /** The member as the till needs them, with points as they are after this receipt (for a commit) or now (quote). */
     public record MemberSummary(long id, String cardNumber, String firstName, long pointsAvailable, long pointsPending) {
@@ -40,16 +40,16 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
     }
 
     static PurchaseResponse of(Long purchaseId, Basket basket, PricedBasket priced, MemberSummary member, boolean commit) {
-        return of(purchaseId, basket, priced, member, commit, List.of());
+        return of(purchaseId, basket, priced, member, commit, List.of(), List.of());
     }
 
     static PurchaseResponse of(Long purchaseId, Basket basket, PricedBasket priced, MemberSummary member, boolean commit,
-                               List<io.patron.coupons.IssuedCoupon> issued) {
+                               List<io.patron.coupons.IssuedCoupon> issued, List<io.patron.draws.Draws.Issued> tickets) {
         List<CouponView> coupons = priced.coupons().stream().map(CouponView::of).toList();
         return new PurchaseResponse(purchaseId, basket.receiptId(), basket.occurredAt(), priced.programVersion(),
                 priced.currency(), member, priced.subtotal(), priced.discountTotal(), priced.pointsRedeemed(),
                 priced.pointsValue(), priced.total(), priced.pointsEarned(), priced.maxRedeemablePoints(),
                 priced.lines().stream().map(LineView::of).toList(), priced.appliedRules(), coupons, priced.messages(),
-                commit ? issued : null, commit ? List.of() : null);
+                commit ? issued : null, commit ? tickets : null);
     }
 }

@@ -95,7 +95,8 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * them, fixed bonus points, or coupons of a campaign for the member. {@code categories} narrows the lines; {@code perAmount} is the
      * amount per which POINTS_PER_AMOUNT gives {@code value} points.
      */
-    public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount, String campaign) {
+    public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount, String campaign,
+                         String draw) {
         public Effect {
             categories = categories == null ? List.of()
                     : categories.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
@@ -106,8 +107,13 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
         }
     }
 
-    /** ISSUE_COUPON gives the member {@code value} coupons of the coupon campaign {@code campaign} (its code) with the sale. */
-    public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON }
+    /**
+     * ISSUE_COUPON gives the member {@code value} coupons of the coupon campaign {@code campaign} (its
+     * code) with the sale; DRAW_TICKETS gives {@code value} tickets of the open draw {@code draw} (a
+     * draw's code or a series) per whole {@code perAmount} paid on the covered lines ({@code value}
+     * tickets per sale without {@code perAmount}).
+     */
+    public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON, DRAW_TICKETS }
 
     /**
      * A member who brought a newcomer gets {@code referrerPoints}, the newcomer {@code newcomerPoints},
@@ -297,7 +303,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
             }
             if (r.effect() == null || r.effect().type() == null || r.effect().value() == null) {
                 problems.add(new FieldViolation(at + ".effect",
-                        "needs a type (PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON) and a value"));
+                        "needs a type (PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON, DRAW_TICKETS) and a value"));
             } else {
                 BigDecimal v = r.effect().value();
                 boolean ok = switch (r.effect().type()) {
@@ -306,6 +312,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                     case POINTS_MULTIPLIER -> v.compareTo(BigDecimal.ONE) > 0 && v.compareTo(BigDecimal.TEN) <= 0;
                     case BONUS_POINTS, POINTS_PER_AMOUNT -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1_000_000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
                     case ISSUE_COUPON -> v.signum() > 0 && v.compareTo(BigDecimal.TEN) <= 0 && v.stripTrailingZeros().scale() <= 0;
+                    case DRAW_TICKETS -> v.signum() > 0 && v.compareTo(BigDecimal.valueOf(1000)) <= 0 && v.stripTrailingZeros().scale() <= 0;
                 };
                 if (!ok) {
                     problems.add(new FieldViolation(at + ".effect.value", switch (r.effect().type()) {
@@ -314,11 +321,19 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
                         case POINTS_MULTIPLIER -> "a multiplier above 1 and at most 10";
                         case BONUS_POINTS, POINTS_PER_AMOUNT -> "a whole number of points from 1 to 1000000";
                         case ISSUE_COUPON -> "the number of coupons, 1 to 10";
+                        case DRAW_TICKETS -> "the number of tickets, 1 to 1000";
                     }));
                 }
                 if (r.effect().type() == EffectType.ISSUE_COUPON
                         && (r.effect().campaign() == null || !r.effect().campaign().matches("[A-Z0-9][A-Z0-9-]{1,39}"))) {
                     problems.add(new FieldViolation(at + ".effect.campaign", "the code of a coupon campaign (upper-case letters, digits, -)"));
+                }
+                if (r.effect().type() == EffectType.DRAW_TICKETS
+                        && (r.effect().draw() == null || !r.effect().draw().matches("[A-Z0-9][A-Z0-9-]{1,39}"))) {
+                    problems.add(new FieldViolation(at + ".effect.draw", "the code of a draw or of a draw series (upper-case letters, digits, -)"));
+                }
+                if (r.effect().type() == EffectType.DRAW_TICKETS && r.effect().perAmount() != null && r.effect().perAmount().signum() <= 0) {
+                    problems.add(new FieldViolation(at + ".effect.perAmount", "a positive amount, or empty for tickets per sale"));
                 }
                 if (r.effect().type() == EffectType.POINTS_PER_AMOUNT
                         && (r.effect().perAmount() == null || r.effect().perAmount().signum() <= 0)) {

@@ -99,6 +99,16 @@ public class Segments {
         return spec.query(Long.class).single();
     }
 
+    /** Whether one member belongs to the definition now (one query, by the member's id). */
+    public boolean contains(SegmentDefinition d, long memberId) {
+        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock));
+        var spec = jdbc.sql("SELECT COUNT(*) FROM " + q.from() + " WHERE " + q.where() + " AND m.id = :member").param("member", memberId);
+        for (var p : q.params().entrySet()) {
+            spec = spec.param(p.getKey(), p.getValue());
+        }
+        return spec.query(Long.class).single() > 0;
+    }
+
     /** A page of the segment's member ids, in id order. */
     public Page<Long> members(SegmentDefinition d, PageRequest page) {
         return new Page<>(ids(d, 0, page.size(), page.offset()), page.page(), page.size(), count(d));

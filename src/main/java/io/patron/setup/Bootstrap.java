@@ -41,12 +41,14 @@ class Bootstrap implements ApplicationRunner {
     private final Stores stores;
     private final Members members;
     private final io.patron.rewards.Rewards rewards;
+    private final io.patron.draws.Draws draws;
     private final TransactionTemplate transactions;
     private final String adminPassword;
     private final String tillKey;
     private final boolean demoMembers;
 
-    Bootstrap(AdminUsers adminUsers, Stores stores, Members members, io.patron.rewards.Rewards rewards, TransactionTemplate transactions,
+    Bootstrap(AdminUsers adminUsers, Stores stores, Members members, io.patron.rewards.Rewards rewards, io.patron.draws.Draws draws,
+              TransactionTemplate transactions,
               @Value("${patron.bootstrap.admin-password:}") String adminPassword,
               @Value("${patron.bootstrap.till-key:}") String tillKey,
               @Value("${patron.bootstrap.demo-members:true}") boolean demoMembers) {
@@ -54,6 +56,7 @@ class Bootstrap implements ApplicationRunner {
         this.stores = stores;
         this.members = members;
         this.rewards = rewards;
+        this.draws = draws;
         this.transactions = transactions;
         this.adminPassword = adminPassword;
         this.tillKey = tillKey;
@@ -90,6 +93,7 @@ class Bootstrap implements ApplicationRunner {
             if (demoMembers) {
                 demoMembers(store);
                 demoRewards();
+                draws.installDemo(store.timeZone());
             }
         }
         if (!printed.isEmpty()) {

@@ -108,7 +108,7 @@ class CheckoutApiTest extends IntegrationTest {
         assertThat(quote.path("pointsEarned").asLong()).isEqualTo(101);
         assertThat(quote.path("lines").get(1).path("excluded").asBoolean()).isTrue();
         assertThat(quote.path("purchaseId").isMissingNode()).isTrue();
-        assertThat(quote.path("appliedRules").findValuesAsString("id")).containsExactlyInAnyOrder("base-earning", "next-visit-coupon");
+        assertThat(quote.path("appliedRules").findValuesAsString("id")).containsExactlyInAnyOrder("base-earning", "next-visit-coupon", "monthly-draw-tickets");
         assertThat(quote.path("messages").toString()).contains("Olga");
         assertThat(account(m.path("id").asLong()).path("pointsPending").asLong()).isZero();
 
@@ -125,6 +125,8 @@ class CheckoutApiTest extends IntegrationTest {
         assertThat(java.time.OffsetDateTime.parse(coupon.path("validTo").asString()))
                 .isAfter(java.time.OffsetDateTime.now().plusDays(29));
         assertThat(recorded.path("messages").toString()).contains(coupon.path("code").asString());
+        // And the monthly draw: a ticket per 500 of eligible money (1,015.30 → 2).
+        assertThat(recorded.path("drawTickets").get(0).path("numbers")).hasSize(2);
         assertThat(recorded.path("drawTickets").isArray()).isTrue();
         assertThat(recorded.path("member").path("pointsPending").asLong()).isEqualTo(101);
         JsonNode account = account(m.path("id").asLong());

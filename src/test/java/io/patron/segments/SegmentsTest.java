@@ -99,6 +99,39 @@ class SegmentsTest extends IntegrationTest {
                 .containsExactlyInAnyOrder("definition.languages", "definition.birthMonths");
     }
 
+    @Autowired
+    io.patron.program.Programs programs;
+
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Test
+    void rulesSeeTheSegmentsOfTheMember() {
+        JsonNode ro = enrol(Map.of("language", "ro"));
+        JsonNode en = enrol(Map.of("language", "en"));
+        String code = "RS-" + store;
+        admin.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/segments/" + code))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(Api.json(Map.of(
+                        "name", "Romanian", "definition", Map.of("languages", List.of("ro"), "stores", List.of(store)))))));
+        int before = programs.active().version();
+        var document = (tools.jackson.databind.node.ObjectNode) json.readTree(programs.documentJson(before));
+        ((tools.jackson.databind.node.ArrayNode) document.get("rules")).add(json.valueToTree(Map.of("id", "seg-" + store.toLowerCase(),
+                "name", "Segment bonus", "condition", "'" + code + "' in member.segments",
+                "effect", Map.of("type", "BONUS_POINTS", "value", 50), "stacking", "STACK")));
+        programs.save(json.writeValueAsString(document), "segment rule", true);
+        try {
+            for (JsonNode member : List.of(ro, en)) {
+                JsonNode quote = till.post("/api/v1/purchases/quote", Api.json(Map.of("receiptId", "SQ-" + System.nanoTime(),
+                        "member", Map.of("cardNumber", member.path("cardNumber").asString()),
+                        "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 100))))).json();
+                assertThat(quote.path("appliedRules").findValuesAsString("id").contains("seg-" + store.toLowerCase()))
+                        .isEqualTo(member == ro);
+            }
+        } finally {
+            programs.activate(before);
+        }
+    }
+
     @Test
     void aSavedSegmentIsCountedListedAndGetsACouponEachOnce() {
         for (int i = 0; i < 3; i++) {

@@ -229,6 +229,16 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         assertThat(admin.get("/api/v1/members/" + memberId + "/account").json().path("pointsAvailable").asLong()).isEqualTo(150);
         driver.get(url("/admin/rewards"));
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("redemptions"))).getText()).contains("Tote bag " + code);
+        driver.get(url("/portal/draws"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main h1")));
+        assertThat(driver.findElements(By.id("no-tickets"))).as("no purchase, no ticket").hasSize(1);
+        driver.get(url("/admin/draws"));
+        String monthly = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("draws"))).getText();
+        assertThat(monthly).contains("MONTHLY-");
+        driver.findElement(By.cssSelector("#draws a")).click();
+        String publicPage = driver.findElement(By.cssSelector("main a[href^='/draws/']")).getAttribute("href");
+        driver.get(publicPage);
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("commitment"))).getText()).matches("[0-9a-f]{64}");
     }
 
     /** The admin sign-in page. */

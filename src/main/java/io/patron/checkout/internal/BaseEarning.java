@@ -36,6 +36,16 @@ final class BaseEarning implements PricingStage {
         for (PricingContext.PointsEffect effect : context.pointsEffects) {
             ProgramDefinition.Rule rule = effect.rule();
             BigDecimal value = rule.effect().value();
+            if (rule.effect().type() == ProgramDefinition.EffectType.DRAW_TICKETS) {
+                long tickets = rule.effect().perAmount() == null ? value.longValue()
+                        : paid(effect.lines()).divide(rule.effect().perAmount(), 0, RoundingMode.DOWN).multiply(value).longValueExact();
+                if (tickets > 0) {
+                    context.tickets.add(new PricedBasket.TicketGrant(rule.effect().draw(), (int) Math.min(tickets, 10_000)));
+                    RulesStage.given(context, rule, BigDecimal.valueOf(tickets));
+                    context.appliedRules.add(PricedBasket.AppliedRule.points(rule.id(), rule.name(), tickets + " x ticket " + rule.effect().draw(), 0));
+                }
+                continue;
+            }
             long extra = switch (rule.effect().type()) {
                 case POINTS_MULTIPLIER -> paid(effect.lines()).multiply(BigDecimal.valueOf(earning.points())).multiply(tierMultiplier)
                         .multiply(value.subtract(BigDecimal.ONE)).divide(earning.perAmount(), 0, earning.rounding()).longValueExact();

@@ -34,6 +34,8 @@ final class PricingContext {
     long couponPoints;
     /** Campaign codes of coupons the rules give the member with this sale. */
     final List<String> couponsToIssue = new ArrayList<>();
+    /** Draw tickets the rules give the member with this sale. */
+    final List<PricedBasket.TicketGrant> tickets = new ArrayList<>();
     /** The tier's discount per line, so that a BEST_OF rule can replace it. */
     final java.util.Map<LineState, BigDecimal> tierDiscounts = new java.util.IdentityHashMap<>();
     long maxRedeemablePoints;
@@ -60,7 +62,7 @@ final class PricingContext {
                 lines.stream().map(LineState::priced).toList(), appliedRules, messages, maxRedeemablePoints,
                 pointsRedeemed, pointsValue, eligiblePaid, pointsEarned,
                 given.entrySet().stream().map(e -> new PricedBasket.RuleUse(e.getKey(), e.getValue())).toList(),
-                referrerPoints, couponResults, couponsToIssue);
+                referrerPoints, couponResults, couponsToIssue, tickets);
     }
 
     /** A rule's points effect and the lines it covers. */

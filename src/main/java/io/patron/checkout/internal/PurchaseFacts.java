@@ -18,7 +18,8 @@ import java.util.Map;
  * (1 = Monday … 7), hour, date (yyyy-MM-dd) — in the store's time zone — and storeCode.
  * {@code member}: present, categories, tier, language, daysToBirthday and daysSinceBirthday (0 on the
  * birthday; -1 when unknown), daysSinceEnrolment, purchaseCount (purchases before this one; -1 when
- * the programme does not ask). {@code line} (line conditions): sku, name, category, brand,
+ * the programme does not ask), segments (codes of the saved segments the rules name that the member
+ * belongs to). {@code line} (line conditions): sku, name, category, brand,
  * quantity, unitPrice, amount.
  */
 public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> member, java.time.LocalDateTime local) {
@@ -29,6 +30,12 @@ public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> me
 
     public static PurchaseFacts of(Basket basket, Member m, TierStatus tier, ZoneId zone, String storeCode,
                                    long purchaseCount) {
+        return of(basket, m, tier, zone, storeCode, purchaseCount, List.of());
+    }
+
+    /** @param segments codes of the saved segments the member belongs to (those the rules name) */
+    public static PurchaseFacts of(Basket basket, Member m, TierStatus tier, ZoneId zone, String storeCode,
+                                   long purchaseCount, List<String> segments) {
         var local = basket.occurredAt().atZoneSameInstant(zone);
         Map<String, Object> purchase = new HashMap<>();
         purchase.put("subtotal", basket.subtotal().doubleValue());
@@ -50,6 +57,7 @@ public record PurchaseFacts(Map<String, Object> purchase, Map<String, Object> me
         member.put("daysSinceEnrolment", m == null ? -1L
                 : ChronoUnit.DAYS.between(m.createdAt().atZoneSameInstant(zone).toLocalDate(), today));
         member.put("purchaseCount", purchaseCount);
+        member.put("segments", segments);
         return new PurchaseFacts(purchase, member, local.toLocalDateTime());
     }
 

@@ -97,6 +97,8 @@ class SecurityConfig {
                         .requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
                                 "/favicon.ico", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
                                 "/swagger-ui/**").permitAll()
+                        // A draw's public page, its JSON and its ticket list: anyone may check a draw.
+                        .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
                         .requestMatchers("/admin/**").hasAnyRole("ADMIN", "MARKETER", "SUPPORT", "ANALYST")
                         .anyRequest().denyAll());
         return http.build();
