@@ -175,6 +175,18 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         driver.findElement(By.id("start-import")).click();
         wait.until(ExpectedConditions.textToBe(By.id("purchases"), "12"));
 
+        // A segment of the imported customers, counted live while it is edited.
+        driver.get(url("/admin/segments"));
+        driver.findElement(By.id("segment-code")).sendKeys(code);
+        driver.findElement(By.id("segment-name")).sendKeys("Browser buyers");
+        WebElement segmentStores = driver.findElement(By.name("stores"));
+        segmentStores.sendKeys(code);
+        driver.findElement(By.name("purchasesMin")).sendKeys("1");
+        driver.findElement(By.id("segment-name")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("segment-count"), "3"));
+        driver.findElement(By.id("save-segment")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("segments"), code));
+
         driver.get(url("/admin/backtests"));
         new Select(driver.findElement(By.id("storeCode"))).selectByValue(code);
         driver.findElement(By.id("start-backtest")).click();
