@@ -253,6 +253,33 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("commitment"))).getText()).matches("[0-9a-f]{64}");
     }
 
+    @Test
+    void aMemberAnswersAnNpsSurveyFromTheEmailLink() {
+        String email = "nps" + System.nanoTime() % 10_000_000L + "@example.org";
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        long memberId = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(java.util.Map.of("email", email,
+                "firstName", "Olga", "language", "ru"))).json().path("id").asLong();
+        assertThat(admin.post("/api/v1/members/" + memberId + "/feedback-invitations", Api.json(java.util.Map.of("kind", "NPS")))
+                .status()).isEqualTo(201);
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        driver.get(url("/admin/outbox?recipient=" + email));
+        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
+        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
+        Matcher link = Pattern.compile("http\\S+/feedback/t/\\S+").matcher(mail);
+        assertThat(link.find()).as(mail).isTrue();
+        driver.get(link.group().replaceFirst("http://[^/]+", url("")));
+        driver.findElement(By.id("score-9")).click();
+        driver.findElement(By.id("comment")).sendKeys("Очень вежливые кассиры");
+        driver.findElement(By.id("send-feedback")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("feedback-thanks")));
+        driver.get(link.group().replaceFirst("http://[^/]+", url("")));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("feedback-invalid"))).getText()).isNotBlank();
+        driver.get(url("/admin/feedback"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("feedback-responses"))).getText())
+                .contains("Очень вежливые кассиры");
+    }
+
     /** The admin sign-in page. */
     record AdminLogin(WebDriver driver) {
         AdminLogin open(String url) {

@@ -19,7 +19,7 @@ import io.patron.members.MemberId;
 import io.patron.members.Members;
 import io.patron.messaging.MailComposer;
 import io.patron.messaging.Mailer;
-import io.patron.portal.internal.Barcodes;
+import io.patron.common.Barcodes;
 import io.patron.portal.internal.LoginLinks;
 import io.patron.security.MemberSessions;
 import jakarta.servlet.http.HttpServletRequest;

@@ -7,7 +7,7 @@ import io.patron.coupons.Coupons;
 import io.patron.members.Member;
 import io.patron.members.MemberId;
 import io.patron.members.Members;
-import io.patron.portal.internal.Barcodes;
+import io.patron.common.Barcodes;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;

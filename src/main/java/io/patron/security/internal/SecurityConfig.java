@@ -99,6 +99,8 @@ class SecurityConfig {
                                 "/swagger-ui/**").permitAll()
                         // A draw's public page, its JSON and its ticket list: anyone may check a draw.
                         .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
+                        // Feedback forms: a signed e-mail link or a store's public page, answered without signing in.
+                        .requestMatchers("/feedback/**").permitAll()
                         .requestMatchers("/admin/**").hasAnyRole("ADMIN", "MARKETER", "SUPPORT", "ANALYST")
                         .anyRequest().denyAll());
         return http.build();

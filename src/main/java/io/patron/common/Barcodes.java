@@ -1,4 +1,4 @@
-package io.patron.portal.internal;
+package io.patron.common;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Patron's segment bench (the messaging/segments issue), on PostgreSQL: 1,000,000 members (generated
+# and imported with the jar, like bench/run.sh) and 3,000,000 purchases over a year (inserted with
+# SQL), then POST /api/v1/segments/count for several definitions, each beside a baseline measured in
+# the same run: PostgreSQL counting the members table alone.
+#   bench/segments.sh [MEMBERS]   (default 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MEMBERS="${1:-1000000}"
+PORT=18083
+DB=patron_bench_segments
+ADMIN=bench-admin-password
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+. bench/lib.sh
+PSQL="psql -h 127.0.0.1 -U postgres -qtA"
+
+$PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+export PATRON_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" PATRON_DB_USER=postgres PATRON_DB_PASSWORD=
+export PATRON_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN
+echo "== generating and importing $MEMBERS members"
+"$JAVA" bench/Bench.java gen-members "$MEMBERS" "$RESULTS/members.csv"
+"$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN > "$RESULTS/server-segments.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
+"$JAVA" -Xmx512m -jar target/patron.jar import-members "$RESULTS/members.csv" --spring.main.web-application-type=none \
+  | grep -E "Imported|Time" | sed 's/^/   /'
+echo "== 3 purchases a member on average over the last year (SQL)"
+$PSQL -d $DB <<'SQL'
+INSERT INTO purchases (id, store_id, receipt_id, member_id, occurred_at, recorded_at, program_version, currency, subtotal,
+    discount_total, points_redeemed, points_value, total, eligible_paid, points_earned, request_hash, response)
+SELECT nextval('purchase_seq'), 1, 'SEG-' || g, 1 + (g * 7919) % (SELECT MAX(id) FROM members),
+       now() - (g % 365) * interval '1 day', now(), 1, 'RUB', 100 + g % 2000, 0, 0, 0, 100 + g % 2000, 100 + g % 2000,
+       0, 'bench', '{}'
+FROM generate_series(1, 3 * (SELECT COUNT(*) FROM members)) AS g;
+VACUUM ANALYZE;
+SQL
+count() {
+  local body="$1"
+  curl -sf -o /dev/null -w '%{time_total}' -u admin:$ADMIN -H 'Content-Type: application/json' -d "$body" \
+    localhost:$PORT/api/v1/segments/count
+}
+echo "== baseline: SELECT COUNT(*) FROM members (psql, best of 3)"
+BASE=9999
+for _ in 1 2 3; do
+  T0=$(date +%s%N); $PSQL -d $DB -c "SELECT COUNT(*) FROM members" >/dev/null; T=$(( ($(date +%s%N) - T0) / 1000000 ))
+  [ "$T" -lt "$BASE" ] && BASE=$T
+done
+echo "   $BASE ms"
+count '{}' >/dev/null
+echo "== segment counts through the API (best of 3 each)"
+for def in '{"languages": ["ru"]}' '{"categories": ["PENSIONER"], "emailConsent": true}' \
+           '{"windowDays": 90, "purchasesMin": 2}' '{"lastPurchaseDaysMin": 60, "purchasedEver": true}' \
+           '{"windowDays": 365, "spendMin": 3000, "languages": ["ru", "en"]}'; do
+  BEST=999
+  for _ in 1 2 3; do
+    T=$(count "$def"); BEST=$(awk -v a="$T" -v b="$BEST" 'BEGIN {print (a < b) ? a : b}')
+  done
+  N=$(curl -sf -u admin:$ADMIN -H 'Content-Type: application/json' -d "$def" localhost:$PORT/api/v1/segments/count)
+  awk -v t="$BEST" -v b="$BASE" -v d="$def" -v n="$N" 'BEGIN {printf "   %-70s %6.2f s = %5.1f x the members count  %s\n", d, t, t * 1000 / b, n}'
+done
+kill $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
+echo "   (target: a segment count in <= 2 s on PostgreSQL with 1,000,000 members)"
