@@ -386,6 +386,12 @@ public class Coupons {
         return repository.voidIfUnused(code) == 1;
     }
 
+    /** A merged duplicate's coupons and coupon uses belong to the survivor from now on (in the merge's transaction). */
+    @org.springframework.context.event.EventListener
+    void on(io.patron.members.MembersMerged merged) {
+        repository.moveToMember(merged.merged().value(), merged.survivor().value());
+    }
+
     /** A member's coupons, newest first, with their campaigns (the portal's "my coupons"). */
     public record MemberCoupon(Coupon coupon, Campaign campaign, boolean usable) {
     }

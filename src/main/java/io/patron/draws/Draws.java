@@ -393,6 +393,18 @@ public class Draws {
         }
     }
 
+    /**
+     * A merged duplicate's tickets (and prizes) belong to the survivor from now on; lists already frozen
+     * keep their pseudonyms, and a prize drawn for the duplicate's ticket goes to the same person.
+     */
+    @org.springframework.context.event.EventListener
+    void on(io.patron.members.MembersMerged merged) {
+        jdbc.sql("UPDATE draw_tickets SET member_id = :to WHERE member_id = :from")
+                .param("to", merged.survivor().value()).param("from", merged.merged().value()).update();
+        jdbc.sql("UPDATE draw_winners SET member_id = :to WHERE member_id = :from")
+                .param("to", merged.survivor().value()).param("from", merged.merged().value()).update();
+    }
+
     /** The frozen ticket list as published (null before entries close). */
     public String ticketList(long drawId) {
         return jdbc.sql("SELECT ticket_list FROM draws WHERE id = :id").param("id", drawId).query(String.class).optional().orElse(null);

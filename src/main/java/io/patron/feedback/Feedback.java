@@ -181,6 +181,15 @@ public class Feedback {
         return response(id).orElseThrow();
     }
 
+    /** A merged duplicate's answers and open invitations belong to the survivor from now on. */
+    @org.springframework.context.event.EventListener
+    void on(io.patron.members.MembersMerged merged) {
+        jdbc.sql("UPDATE feedback_responses SET member_id = :to WHERE member_id = :from")
+                .param("to", merged.survivor().value()).param("from", merged.merged().value()).update();
+        jdbc.sql("UPDATE feedback_invitations SET member_id = :to WHERE member_id = :from")
+                .param("to", merged.survivor().value()).param("from", merged.merged().value()).update();
+    }
+
     public Optional<Response> response(long id) {
         return jdbc.sql("SELECT * FROM feedback_responses WHERE id = :id").param("id", id).query(Feedback::response).optional();
     }

@@ -305,6 +305,12 @@ public class Rewards {
         return repository.redemption(redemptionId).orElseThrow();
     }
 
+    /** A merged duplicate's redemptions belong to the survivor from now on (limits and birthday gifts count for them). */
+    @org.springframework.context.event.EventListener
+    void on(io.patron.members.MembersMerged merged) {
+        repository.moveToMember(merged.merged().value(), merged.survivor().value());
+    }
+
     public List<Redemption> ofMember(MemberId member) {
         return repository.ofMember(member.value(), 100);
     }

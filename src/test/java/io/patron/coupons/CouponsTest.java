@@ -257,6 +257,23 @@ class CouponsTest extends IntegrationTest {
         }
     }
 
+    @Test
+    void aMergedDuplicatesPersonalCouponBelongsToTheSurvivor() {
+        JsonNode survivor = member();
+        JsonNode duplicate = member();
+        long campaign = campaign(Map.of()).path("id").asLong();
+        String code = admin.post("/api/v1/coupon-campaigns/" + campaign + "/issue", Api.json(Map.of("memberId",
+                duplicate.path("id").asLong()))).json().path("code").asString();
+        Api.Response merged = admin.post("/api/v1/members/" + survivor.path("id").asLong() + "/merge",
+                Api.json(Map.of("duplicateId", duplicate.path("id").asLong())));
+        assertThat(merged.status()).as(merged.body()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/members/" + survivor.path("id").asLong() + "/coupons").json().findValuesAsString("code"))
+                .contains(code);
+        JsonNode quote = till.post("/api/v1/purchases/quote", Api.json(basket(survivor.path("cardNumber").asString(), List.of(code),
+                "home", new BigDecimal("100")))).json();
+        assertThat(outcome(quote)).containsEntry(code, "APPLIED");
+    }
+
     @Autowired
     io.patron.program.Programs programs;
 

@@ -220,6 +220,11 @@ public class CouponRepository {
                 .param("c", campaignId).param("ids", memberIds).param("now", now).query(Long.class).list();
     }
 
+    public void moveToMember(long from, long to) {
+        jdbc.sql("UPDATE coupons SET member_id = :to WHERE member_id = :from").param("to", to).param("from", from).update();
+        jdbc.sql("UPDATE coupon_uses SET member_id = :to WHERE member_id = :from").param("to", to).param("from", from).update();
+    }
+
     public int voidIfUnused(String code) {
         return jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE code = :c AND uses = 0 AND status = 'ACTIVE'").param("c", code).update();
     }

@@ -114,6 +114,10 @@ public class RewardRepository {
                 .param("m", memberId).param("y", year).query(Integer.class).single() > 0;
     }
 
+    public void moveToMember(long from, long to) {
+        jdbc.sql("UPDATE reward_redemptions SET member_id = :to WHERE member_id = :from").param("to", to).param("from", from).update();
+    }
+
     public void setStatus(long id, Redemption.Status status, String by, OffsetDateTime at) {
         jdbc.sql("UPDATE reward_redemptions SET status = :s, updated_by = :by, updated_at = :at WHERE id = :id")
                 .param("s", status.name()).param("by", by).param("at", at).param("id", id).update();
