@@ -8,19 +8,21 @@ import java.util.List;
  * condition does not restrict). Languages (en, ru, ro, hy), categories (any of them), e-mail consent,
  * the store of enrolment (codes), birthday months (1–12), days since enrolment, days since the last
  * purchase (or never bought), purchases and spend (after discounts) in the last {@code windowDays},
- * and members they brought ({@code referralsMin}).
+ * members they brought ({@code referralsMin}), and tiers of the active ladder ({@code tiers}: by the
+ * ladder's measure over its window — purchases only, without the grace period or manual tiers).
  */
 public record SegmentDefinition(List<String> languages, List<String> categories, Boolean emailConsent, List<String> stores,
                                 List<Integer> birthMonths, Integer enrolledDaysMin, Integer enrolledDaysMax,
                                 Integer lastPurchaseDaysMin, Integer lastPurchaseDaysMax, Boolean purchasedEver,
                                 Integer windowDays, Integer purchasesMin, Integer purchasesMax, BigDecimal spendMin,
-                                BigDecimal spendMax, Integer referralsMin) {
+                                BigDecimal spendMax, Integer referralsMin, List<String> tiers) {
 
     public SegmentDefinition {
         languages = clean(languages);
         categories = clean(categories);
         stores = clean(stores);
         birthMonths = birthMonths == null ? List.of() : List.copyOf(birthMonths);
+        tiers = clean(tiers);
     }
 
     private static List<String> clean(List<String> values) {

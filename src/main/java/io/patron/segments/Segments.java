@@ -36,12 +36,14 @@ public class Segments {
     private static final int BATCH = 5_000;
 
     private final JdbcClient jdbc;
+    private final io.patron.program.Programs programs;
     private final JsonMapper json;
     private final AuditLog audit;
     private final Clock clock;
 
-    Segments(JdbcClient jdbc, JsonMapper json, AuditLog audit, Clock clock) {
+    Segments(JdbcClient jdbc, io.patron.program.Programs programs, JsonMapper json, AuditLog audit, Clock clock) {
         this.jdbc = jdbc;
+        this.programs = programs;
         this.json = json;
         this.audit = audit;
         this.clock = clock;
@@ -85,13 +87,19 @@ public class Segments {
         if (d.referralsMin() != null && d.referralsMin() < 0) {
             v.reject("definition.referralsMin", "0 or more");
         }
+        if (!d.tiers().isEmpty()) {
+            var ladder = programs.active().definition().tiers();
+            if (ladder == null || d.tiers().stream().anyMatch(t -> ladder.named(t) == null)) {
+                v.reject("definition.tiers", "tiers of the active programme's ladder");
+            }
+        }
         v.throwIfInvalid();
     }
 
     /** How many members the definition holds now. */
     public long count(SegmentDefinition d) {
         check(d);
-        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock));
+        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
         var spec = jdbc.sql("SELECT COUNT(*) FROM " + q.from() + " WHERE " + q.where());
         for (var p : q.params().entrySet()) {
             spec = spec.param(p.getKey(), p.getValue());
@@ -101,7 +109,7 @@ public class Segments {
 
     /** Whether one member belongs to the definition now (one query, by the member's id). */
     public boolean contains(SegmentDefinition d, long memberId) {
-        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock));
+        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
         var spec = jdbc.sql("SELECT COUNT(*) FROM " + q.from() + " WHERE " + q.where() + " AND m.id = :member").param("member", memberId);
         for (var p : q.params().entrySet()) {
             spec = spec.param(p.getKey(), p.getValue());
@@ -133,7 +141,7 @@ public class Segments {
     }
 
     private List<Long> ids(SegmentDefinition d, long after, int limit, long offset) {
-        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock));
+        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
         var spec = jdbc.sql("SELECT m.id FROM " + q.from() + " WHERE " + q.where() + " AND m.id > :after ORDER BY m.id LIMIT :limit OFFSET :offset")
                 .param("after", after).param("limit", limit).param("offset", offset);
         for (var p : q.params().entrySet()) {

@@ -99,6 +99,19 @@ class SegmentsTest extends IntegrationTest {
                 .containsExactlyInAnyOrder("definition.languages", "definition.birthMonths");
     }
 
+    @Test
+    void tiersFollowTheLaddersMeasure() {
+        JsonNode big = enrol(Map.of());
+        JsonNode small = enrol(Map.of());
+        buy(big, 2500);
+        buy(small, 100);
+        assertThat(count(Map.of("tiers", List.of("5 %")))).isEqualTo(1);
+        assertThat(count(Map.of("tiers", List.of("Base")))).isEqualTo(1);
+        assertThat(count(Map.of("tiers", List.of("Base", "5 %")))).isEqualTo(2);
+        Api.Response bad = admin.post("/api/v1/segments/count", Api.json(Map.of("tiers", List.of("Platinum"))));
+        assertThat(bad.json().path("errors").findValuesAsString("field")).containsExactly("definition.tiers");
+    }
+
     @Autowired
     io.patron.program.Programs programs;
 

@@ -14,6 +14,11 @@ import java.util.Map;
 public record SegmentQuery(String from, String where, Map<String, Object> params) {
 
     public static SegmentQuery of(SegmentDefinition d, OffsetDateTime now) {
+        return of(d, now, null);
+    }
+
+    /** @param ladder the active programme's tier ladder, needed when the definition names tiers */
+    public static SegmentQuery of(SegmentDefinition d, OffsetDateTime now, io.patron.program.ProgramDefinition.Tiers ladder) {
         StringBuilder from = new StringBuilder("members m");
         StringBuilder where = new StringBuilder("m.status = 'ACTIVE'");
         Map<String, Object> params = new LinkedHashMap<>();
@@ -25,6 +30,27 @@ public record SegmentQuery(String from, String where, Map<String, Object> params
         if (d.usesLastPurchase()) {
             from.append(" LEFT JOIN (SELECT member_id, MAX(occurred_at) AS last FROM purchases WHERE member_id IS NOT NULL"
                     + " GROUP BY member_id) l ON l.member_id = m.id");
+        }
+        if (!d.tiers().isEmpty() && ladder != null) {
+            String value = ladder.basis().points() ? "points_earned" : "(subtotal - discount_total)";
+            from.append(" LEFT JOIN (SELECT member_id, SUM(").append(value).append(") AS q FROM purchases WHERE occurred_at >= :tierFrom"
+                    + " AND member_id IS NOT NULL GROUP BY member_id) t ON t.member_id = m.id");
+            params.put("tierFrom", ladder.basis().rolling() ? now.minusMonths(ladder.rollingMonths())
+                    : OffsetDateTime.parse("1970-01-01T00:00:00Z"));
+            where.append(" AND (1 = 0");
+            for (int i = 0; i < ladder.levels().size(); i++) {
+                var level = ladder.levels().get(i);
+                if (d.tiers().contains(level.name())) {
+                    where.append(" OR (COALESCE(t.q, 0) >= :tierLo").append(i);
+                    params.put("tierLo" + i, level.threshold());
+                    if (i + 1 < ladder.levels().size()) {
+                        where.append(" AND COALESCE(t.q, 0) < :tierHi").append(i);
+                        params.put("tierHi" + i, ladder.levels().get(i + 1).threshold());
+                    }
+                    where.append(")");
+                }
+            }
+            where.append(")");
         }
         if (!d.languages().isEmpty()) {
             where.append(" AND m.language IN (:languages)");

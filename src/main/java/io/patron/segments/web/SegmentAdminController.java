@@ -34,7 +34,7 @@ class SegmentAdminController {
     record SegmentForm(String code, String name, String languages, String categories, String emailConsent, String stores,
                        String birthMonths, Integer enrolledDaysMin, Integer enrolledDaysMax, Integer lastPurchaseDaysMin,
                        Integer lastPurchaseDaysMax, String purchasedEver, Integer windowDays, Integer purchasesMin,
-                       Integer purchasesMax, BigDecimal spendMin, BigDecimal spendMax, Integer referralsMin) {
+                       Integer purchasesMax, BigDecimal spendMin, BigDecimal spendMax, Integer referralsMin, String tiers) {
 
         static SegmentForm of(Segment s) {
             SegmentDefinition d = s.definition();
@@ -43,7 +43,7 @@ class SegmentAdminController {
                     String.join(", ", d.birthMonths().stream().map(String::valueOf).toList()), d.enrolledDaysMin(),
                     d.enrolledDaysMax(), d.lastPurchaseDaysMin(), d.lastPurchaseDaysMax(),
                     d.purchasedEver() == null ? "" : d.purchasedEver().toString(), d.windowDays(), d.purchasesMin(),
-                    d.purchasesMax(), d.spendMin(), d.spendMax(), d.referralsMin());
+                    d.purchasesMax(), d.spendMin(), d.spendMax(), d.referralsMin(), String.join(", ", d.tiers()));
         }
 
         SegmentDefinition definition() {
@@ -55,7 +55,7 @@ class SegmentAdminController {
             }
             return new SegmentDefinition(split(languages), split(categories), bool(emailConsent), split(stores), months,
                     enrolledDaysMin, enrolledDaysMax, lastPurchaseDaysMin, lastPurchaseDaysMax, bool(purchasedEver), windowDays,
-                    purchasesMin, purchasesMax, spendMin, spendMax, referralsMin);
+                    purchasesMin, purchasesMax, spendMin, spendMax, referralsMin, split(tiers));
         }
 
         private static Boolean bool(String value) {
@@ -72,7 +72,7 @@ class SegmentAdminController {
         model.addAttribute("segments", segments.list());
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new SegmentForm("", "", "", "", "", "", "", null, null, null, null, "", 365, null, null, null,
-                    null, null));
+                    null, null, ""));
         }
         return "segments/index";
     }
