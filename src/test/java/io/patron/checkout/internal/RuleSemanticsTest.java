@@ -261,6 +261,66 @@ class RuleSemanticsTest {
         };
     }
 
+    private static io.patron.coupons.CouponCheck coupon(long id, String code, io.patron.coupons.Campaign.EffectType type, String value,
+                                                        io.patron.coupons.Campaign.Stacking stacking) {
+        var campaign = new io.patron.coupons.Campaign(id, "C" + id, "Campaign " + id,
+                new io.patron.coupons.Campaign.Effect(type, new BigDecimal(value), "SKU0"), 1, null, null, null, null, null, List.of(),
+                List.of(), List.of(), stacking, null, io.patron.coupons.Campaign.Status.ACTIVE, "test", OffsetDateTime.now());
+        var c = new io.patron.coupons.Coupon(id, id, code, null, 0, io.patron.coupons.Coupon.Status.ACTIVE, null, null,
+                OffsetDateTime.now(), null);
+        return new io.patron.coupons.CouponCheck(code, c, campaign, null);
+    }
+
+    private static PricedBasket priceWithCoupons(ProgramDefinition program, TierStatus tier, List<io.patron.coupons.CouponCheck> coupons,
+                                                 Line... lines) {
+        List<Basket.BasketLine> basketLines = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            BigDecimal price = new BigDecimal(lines[i].price());
+            basketLines.add(new Basket.BasketLine(i, String.valueOf(i + 1), "SKU" + i, "Item " + i, lines[i].category(),
+                    lines[i].brand(), BigDecimal.ONE, price, price));
+        }
+        Basket basket = new Basket("R-2", OffsetDateTime.parse("2026-03-02T08:00:00Z"), null, basketLines, List.of(), 0);
+        Member member = member();
+        PurchaseFacts facts = PurchaseFacts.of(basket, member, tier, MOSCOW, "S1", 3);
+        return PRICING.price(basket, member, new PointsAccount(0, 0, 0, List.of()), new ActiveProgram(1, program), tier, facts,
+                RuleLimits.NONE, coupons);
+    }
+
+    /** Coupon stacking against the tier: on top, the better of them, or alone among coupons; a free product. */
+    @Test
+    void couponsStackAsTheirCampaignSays() {
+        String tiers = """
+                {"basis": "SPEND_ALL_TIME", "levels": [
+                  {"name": "Base", "threshold": 0, "discountPercent": 0, "earnMultiplier": 1},
+                  {"name": "Gold", "threshold": 100, "discountPercent": 10, "earnMultiplier": 1}]}""";
+        ProgramDefinition program = program("", tiers);
+        TierStatus gold = new TierStatus(new BigDecimal("150"), program.tiers().levels().get(1), null, null, false, null);
+        var stack = io.patron.coupons.Campaign.Stacking.STACK;
+        var bestOf = io.patron.coupons.Campaign.Stacking.BEST_OF;
+        var exclusive = io.patron.coupons.Campaign.Stacking.EXCLUSIVE;
+        var fixed = io.patron.coupons.Campaign.EffectType.FIXED_DISCOUNT;
+        var percent = io.patron.coupons.Campaign.EffectType.PERCENT_DISCOUNT;
+        // On top of the tier: 10 % of 200 = 20, then 30 off what is left.
+        PricedBasket onTop = priceWithCoupons(program, gold, List.of(coupon(1, "A", fixed, "30", stack)), new Line("home", null, "200.00"));
+        assertThat(onTop.discountTotal()).isEqualByComparingTo("50.00");
+        // The better of them: 15 % (30) beats the tier's 20 and replaces it; 5 % (10) does not and is refused.
+        PricedBasket better = priceWithCoupons(program, gold, List.of(coupon(2, "B", percent, "15", bestOf)), new Line("home", null, "200.00"));
+        assertThat(better.discountTotal()).isEqualByComparingTo("30.00");
+        assertThat(better.appliedRules()).extracting(PricedBasket.AppliedRule::id).doesNotContain("tier");
+        PricedBasket worse = priceWithCoupons(program, gold, List.of(coupon(3, "C", percent, "5", bestOf)), new Line("home", null, "200.00"));
+        assertThat(worse.coupons().getFirst().reason()).isEqualTo("NOT_COMBINABLE");
+        assertThat(worse.discountTotal()).isEqualByComparingTo("20.00");
+        // An exclusive coupon after another coupon is refused; before one, the other is refused.
+        PricedBasket second = priceWithCoupons(program, null, List.of(coupon(4, "D", fixed, "10", stack), coupon(5, "E", fixed, "10", exclusive)),
+                new Line("home", null, "200.00"));
+        assertThat(second.coupons()).extracting(PricedBasket.CouponResult::status).containsExactly("APPLIED", "REJECTED");
+        // A free product takes one unit of its SKU off.
+        PricedBasket free = priceWithCoupons(program, null, List.of(coupon(6, "F", io.patron.coupons.Campaign.EffectType.FREE_PRODUCT,
+                "0", stack)), new Line("food", null, "7.50"), new Line("home", null, "100.00"));
+        assertThat(free.lines().getFirst().discount()).isEqualByComparingTo("7.50");
+        assertThat(free.discountTotal()).isEqualByComparingTo("7.50");
+    }
+
     @Test
     void aConditionCannotRunAwayAComprehensionIsCutOff() {
         Map<String, Object> purchase = Map.of("big", IntStream.range(0, 100_000).mapToObj(i -> (long) i).toList());
