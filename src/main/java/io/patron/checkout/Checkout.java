@@ -530,31 +530,46 @@ public class Checkout {
 
     /**
      * What the rules see of this sale, in the store's time zone (stores rarely change theirs: cached).
-     * The member's purchase count costs a query, so it is read only when a rule or the referral bonus asks.
+     * The member's purchase count and segments cost queries, so they are read only when a rule (or the
+     * referral bonus) asks; what the programme asks is worked out once per version.
      */
     private PurchaseFacts facts(long storeId, Basket basket, Member member, TierStatus tier, ActiveProgram program) {
         Store store = storeCache.computeIfAbsent(storeId, id -> stores.get(new StoreId(id)));
+        Needs needs = needs(program);
         long count = -1;
-        if (member != null && (member.referredBy() != null && program.definition().referral() != null
-                || program.definition().rules().stream().anyMatch(r -> mentionsPurchaseCount(r)))) {
+        if (member != null && (needs.purchaseCount() || member.referredBy() != null && program.definition().referral() != null)) {
             count = purchases.purchaseCount(member.id().value());
         }
         List<String> inSegments = List.of();
-        if (member != null && program.definition().rules().stream().anyMatch(r -> mentions(r, "member.segments"))) {
-            inSegments = segmentCodes(program).stream().filter(code -> segments.byCode(code)
+        if (member != null && !needs.segments().isEmpty()) {
+            inSegments = needs.segments().stream().filter(code -> segments.byCode(code)
                     .map(s -> segments.contains(s.definition(), member.id().value())).orElse(false)).toList();
         }
         return PurchaseFacts.of(basket, member, tier, store.timeZone(), store.code(), count, inSegments);
     }
 
+    /** What a programme version's rules read beyond the basket: the purchase count, segments (codes they quote). */
+    private record Needs(int version, boolean purchaseCount, Set<String> segments) {
+    }
+
+    private volatile Needs needs = new Needs(-1, false, Set.of());
+
     private static final Pattern QUOTED_CODE = Pattern.compile("['\"]([A-Z0-9][A-Z0-9-]{1,39})['\"]");
 
-    /** The segment codes the rules could mean: every quoted upper-case code in a condition that names member.segments. */
-    private static Set<String> segmentCodes(ActiveProgram program) {
+    private Needs needs(ActiveProgram program) {
+        Needs current = needs;
+        if (current.version() == program.version()) {
+            return current;
+        }
+        boolean count = false;
         Set<String> codes = new java.util.TreeSet<>();
         for (var rule : program.definition().rules()) {
             for (String text : new String[] {rule.condition(), rule.lineCondition()}) {
-                if (rule.on() && text != null && text.contains("member.segments")) {
+                if (!rule.on() || text == null) {
+                    continue;
+                }
+                count |= text.contains("purchaseCount");
+                if (text.contains("member.segments")) {
                     var m = QUOTED_CODE.matcher(text);
                     while (m.find()) {
                         codes.add(m.group(1));
@@ -562,15 +577,9 @@ public class Checkout {
                 }
             }
         }
-        return codes;
-    }
-
-    private static boolean mentions(io.patron.program.ProgramDefinition.Rule rule, String name) {
-        return rule.on() && (rule.condition().contains(name) || rule.lineCondition() != null && rule.lineCondition().contains(name));
-    }
-
-    private static boolean mentionsPurchaseCount(io.patron.program.ProgramDefinition.Rule rule) {
-        return mentions(rule, "purchaseCount");
+        current = new Needs(program.version(), count, Set.copyOf(codes));
+        needs = current;
+        return current;
     }
 
     /** The buyer named by the basket; null for an anonymous sale. */

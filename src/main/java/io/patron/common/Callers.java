@@ -34,6 +34,12 @@ public final class Callers {
         return current().filter(Caller.Till.class::isInstance).map(Caller.Till.class::cast);
     }
 
+    /** The signed-in member of a portal request; the portal chain admits members only, so anything else is a bug. */
+    public static Caller.Member member() {
+        return current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
+                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+    }
+
     public static Optional<Caller.Admin> admin() {
         return current().filter(Caller.Admin.class::isInstance).map(Caller.Admin.class::cast);
     }

@@ -66,6 +66,11 @@ public class ProblemException extends RuntimeException {
                 + (errors.isEmpty() ? "" : " " + errors) + "]";
     }
 
+    /** The offending fields, or the detail as one field-less violation: what a form shows above itself. */
+    public List<FieldViolation> violations() {
+        return errors.isEmpty() ? List.of(new FieldViolation("", getMessage())) : errors;
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -184,13 +184,18 @@ public class Draws {
         return jdbc.sql("SELECT * FROM draws ORDER BY id DESC LIMIT :l").param("l", limit).query(this::row).list();
     }
 
+    /** What a sale needs of the draw its tickets go to: one row, read on the till's path. */
+    private record OpenDraw(long id, String code, String name, long maxTickets, Eligibility eligibility) {
+    }
+
     /** The open draw a rule's tickets go to: the draw of that code, or the open draw of that series. */
-    private Optional<long[]> openDraw(String codeOrSeries, OffsetDateTime at) {
+    private Optional<OpenDraw> openDraw(String codeOrSeries, OffsetDateTime at) {
         return jdbc.sql("""
-                SELECT id, COALESCE(max_tickets, -1) FROM draws WHERE status = 'OPEN' AND (code = :c OR series = :c)
-                    AND entry_from <= :at AND entry_to > :at ORDER BY id LIMIT 1""")
+                SELECT id, code, name, COALESCE(max_tickets, -1), eligible_segment, eligible_tiers, eligible_stores FROM draws
+                WHERE status = 'OPEN' AND (code = :c OR series = :c) AND entry_from <= :at AND entry_to > :at ORDER BY id LIMIT 1""")
                 .param("c", codeOrSeries.toUpperCase(Locale.ROOT)).param("at", at)
-                .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).optional();
+                .query((rs, i) -> new OpenDraw(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        new Eligibility(rs.getString(5), split(rs.getString(6)), split(rs.getString(7))))).optional();
     }
 
     /** Tickets a sale gave: the draw's code and name and the ticket numbers. */
@@ -204,15 +209,12 @@ public class Draws {
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<Issued> issue(String codeOrSeries, long memberId, long purchaseId, int count, OffsetDateTime at, long storeId,
                                   String tier) {
-        Optional<long[]> open = openDraw(codeOrSeries, at);
-        if (open.isEmpty() || count <= 0) {
+        Optional<OpenDraw> open = openDraw(codeOrSeries, at);
+        if (open.isEmpty() || count <= 0 || !eligible(open.get().eligibility(), memberId, storeId, tier)) {
             return Optional.empty();
         }
-        long drawId = open.get()[0];
-        if (!eligible(get(drawId).eligibility(), memberId, storeId, tier)) {
-            return Optional.empty();
-        }
-        long max = open.get()[1];
+        long drawId = open.get().id();
+        long max = open.get().maxTickets();
         int n = Math.min(count, TICKETS_PER_PURCHASE_MAX);
         if (max >= 0) {
             long held = jdbc.sql("SELECT COUNT(*) FROM draw_tickets WHERE draw_id = :d AND member_id = :m AND voided_at IS NULL")
@@ -230,8 +232,7 @@ public class Draws {
                     .param("id", number).param("d", drawId).param("m", memberId).param("p", purchaseId).param("at", now).update();
             numbers.add(number);
         }
-        Draw draw = get(drawId);
-        return Optional.of(new Issued(draw.code(), draw.name(), numbers));
+        return Optional.of(new Issued(open.get().code(), open.get().name(), numbers));
     }
 
     /**

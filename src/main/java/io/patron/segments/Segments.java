@@ -99,22 +99,22 @@ public class Segments {
     /** How many members the definition holds now. */
     public long count(SegmentDefinition d) {
         check(d);
-        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
-        var spec = jdbc.sql("SELECT COUNT(*) FROM " + q.from() + " WHERE " + q.where());
-        for (var p : q.params().entrySet()) {
-            spec = spec.param(p.getKey(), p.getValue());
-        }
-        return spec.query(Long.class).single();
+        return select(d, "COUNT(*)", "").query(Long.class).single();
     }
 
     /** Whether one member belongs to the definition now (one query, by the member's id). */
     public boolean contains(SegmentDefinition d, long memberId) {
+        return select(d, "COUNT(*)", " AND m.id = :member").param("member", memberId).query(Long.class).single() > 0;
+    }
+
+    /** The definition's SQL with what to select and a further condition, its parameters bound. */
+    private JdbcClient.StatementSpec select(SegmentDefinition d, String what, String more) {
         SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
-        var spec = jdbc.sql("SELECT COUNT(*) FROM " + q.from() + " WHERE " + q.where() + " AND m.id = :member").param("member", memberId);
+        JdbcClient.StatementSpec spec = jdbc.sql("SELECT " + what + " FROM " + q.from() + " WHERE " + q.where() + more);
         for (var p : q.params().entrySet()) {
             spec = spec.param(p.getKey(), p.getValue());
         }
-        return spec.query(Long.class).single() > 0;
+        return spec;
     }
 
     /** A page of the segment's member ids, in id order. */
@@ -141,13 +141,8 @@ public class Segments {
     }
 
     private List<Long> ids(SegmentDefinition d, long after, int limit, long offset) {
-        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
-        var spec = jdbc.sql("SELECT m.id FROM " + q.from() + " WHERE " + q.where() + " AND m.id > :after ORDER BY m.id LIMIT :limit OFFSET :offset")
-                .param("after", after).param("limit", limit).param("offset", offset);
-        for (var p : q.params().entrySet()) {
-            spec = spec.param(p.getKey(), p.getValue());
-        }
-        return spec.query(Long.class).list();
+        return select(d, "m.id", " AND m.id > :after ORDER BY m.id LIMIT :limit OFFSET :offset")
+                .param("after", after).param("limit", limit).param("offset", offset).query(Long.class).list();
     }
 
     @Transactional

@@ -89,20 +89,8 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("results"), "Tatiana Browserova"));
         assertThat(driver.findElements(By.cssSelector("#results tbody tr"))).hasSize(1);
 
-        driver.get(url("/portal/login"));
-        driver.findElement(By.id("portal-email")).sendKeys(email);
-        driver.findElement(By.id("send-link")).click();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
-
-        driver.get(url("/admin/outbox?recipient=" + email));
-        driver.findElement(By.cssSelector("#outbox a.mail-link")).click();
-        String mail = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("mail-text"))).getText();
-        Matcher link = Pattern.compile("http\\S+/portal/auth\\?token=\\S+").matcher(mail);
-        assertThat(link.find()).as(mail).isTrue();
-
-        driver.get(link.group());
-        driver.findElement(By.id("confirm-sign-in")).click();
-        WebElement barcode = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("barcode")));
+        portalSignIn(email);
+        WebElement barcode = driver.findElement(By.id("barcode"));
         wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "return arguments[0].complete && arguments[0].naturalWidth > 0", barcode));
         String card = driver.findElement(By.id("card-number")).getText();

@@ -90,8 +90,7 @@ public class RuleUses {
             int updated = jdbc.sql("UPDATE rule_budgets SET used = used + :a WHERE rule_id = :r AND used + :a <= :budget")
                     .param("a", use.amount()).param("r", use.ruleId()).param("budget", rule.caps().budget()).update();
             if (updated == 0) {
-                taken.forEach(t -> jdbc.sql("UPDATE rule_budgets SET used = used - :a WHERE rule_id = :r")
-                        .param("a", t.amount()).param("r", t.ruleId()).update());
+                releaseBudgets(taken, program);
                 return false;
             }
             taken.add(use);

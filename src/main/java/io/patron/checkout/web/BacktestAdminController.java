@@ -2,7 +2,6 @@ package io.patron.checkout.web;
 
 import io.patron.checkout.Backtest;
 import io.patron.checkout.Backtests;
-import io.patron.common.FieldViolation;
 import io.patron.common.Page;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
@@ -70,7 +69,7 @@ class BacktestAdminController {
             return "redirect:/admin/backtests/" + started.id();
         } catch (ProblemException e) {
             model.addAttribute("form", form);
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             return list(0, model);
         }
     }

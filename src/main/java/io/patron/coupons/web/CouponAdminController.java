@@ -1,6 +1,5 @@
 package io.patron.coupons.web;
 
-import io.patron.common.FieldViolation;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
 import io.patron.coupons.Campaign;
@@ -95,7 +94,7 @@ class CouponAdminController {
         try {
             return "redirect:/admin/coupons/" + coupons.createCampaign(form.request()).id();
         } catch (ProblemException e) {
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             model.addAttribute("form", form);
             return list(0, model);
         }

@@ -1,6 +1,5 @@
 package io.patron.draws.web;
 
-import io.patron.common.FieldViolation;
 import io.patron.common.ProblemException;
 import io.patron.draws.Draws;
 import java.time.LocalDate;
@@ -74,7 +73,7 @@ class DrawAdminController {
         try {
             return "redirect:/admin/draws/" + draws.create(form.request()).id();
         } catch (ProblemException e) {
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             return list(model);
         }
     }

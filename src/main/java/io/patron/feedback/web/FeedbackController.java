@@ -2,7 +2,6 @@ package io.patron.feedback.web;
 
 import io.patron.common.Caller;
 import io.patron.common.Callers;
-import io.patron.common.FieldViolation;
 import io.patron.common.ProblemException;
 import io.patron.feedback.Feedback;
 import io.patron.members.CardNumber;
@@ -99,8 +98,7 @@ class FeedbackController {
     @PostMapping("/portal/feedback")
     String answerInPortal(@RequestParam Feedback.Kind kind, @RequestParam(required = false) Integer score,
                           @RequestParam(required = false) String comment, Model model) {
-        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
-                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        Caller.Member caller = Callers.member();
         try {
             feedback.answer(kind, score, comment, Feedback.Channel.PORTAL, caller.memberId(), null);
             model.addAttribute("portal", true);
@@ -114,7 +112,7 @@ class FeedbackController {
     private static String again(Model model, Feedback.Kind kind, String action, ProblemException e) {
         model.addAttribute("kind", kind);
         model.addAttribute("action", action);
-        model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+        model.addAttribute("errors", e.violations());
         return "feedback/form";
     }
 

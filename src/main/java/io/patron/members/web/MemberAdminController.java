@@ -182,6 +182,6 @@ class MemberAdminController {
     }
 
     private static List<FieldViolation> errors(ProblemException e) {
-        return e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors();
+        return e.violations();
     }
 }

@@ -150,7 +150,7 @@ class PortalController {
                 // Do not reveal that the address is known: send that member a sign-in link instead.
                 return sendLink(form.email(), request);
             }
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             return "portal/signup";
         }
         return "redirect:/portal/check-mail";
@@ -215,7 +215,7 @@ class PortalController {
         } catch (ProblemException e) {
             model.addAttribute("member", member);
             model.addAttribute("form", form);
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             return "portal/profile";
         }
     }
@@ -237,8 +237,7 @@ class PortalController {
     }
 
     private Member current() {
-        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
-                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        Caller.Member caller = Callers.member();
         return members.get(new MemberId(caller.memberId()));
     }
 

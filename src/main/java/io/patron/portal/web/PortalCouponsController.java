@@ -47,8 +47,7 @@ class PortalCouponsController {
     }
 
     private Member current() {
-        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
-                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        Caller.Member caller = Callers.member();
         return members.get(new MemberId(caller.memberId()));
     }
 }

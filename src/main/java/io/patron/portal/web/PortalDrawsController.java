@@ -19,8 +19,7 @@ class PortalDrawsController {
 
     @GetMapping("/portal/draws")
     String tickets(Model model) {
-        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
-                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        Caller.Member caller = Callers.member();
         model.addAttribute("entries", draws.ofMember(caller.memberId()));
         return "portal/draws";
     }

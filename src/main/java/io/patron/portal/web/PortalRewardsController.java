@@ -62,8 +62,7 @@ class PortalRewardsController {
     }
 
     private static MemberId current() {
-        Caller.Member caller = Callers.current().filter(Caller.Member.class::isInstance).map(Caller.Member.class::cast)
-                .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
+        Caller.Member caller = Callers.member();
         return new MemberId(caller.memberId());
     }
 }

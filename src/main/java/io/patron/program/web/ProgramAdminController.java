@@ -97,7 +97,7 @@ class ProgramAdminController {
     }
 
     private static List<FieldViolation> errors(ProblemException e) {
-        return e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors();
+        return e.violations();
     }
 
     /** The common settings as the form posts them. */

@@ -1,6 +1,5 @@
 package io.patron.rewards.web;
 
-import io.patron.common.FieldViolation;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
 import io.patron.rewards.Redemption;
@@ -56,7 +55,7 @@ class RewardAdminController {
             rewards.create(form.request());
             return "redirect:/admin/rewards";
         } catch (ProblemException e) {
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             model.addAttribute("form", form);
             return page(0, model);
         }

@@ -1,6 +1,5 @@
 package io.patron.segments.web;
 
-import io.patron.common.FieldViolation;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
 import io.patron.segments.Segment;
@@ -104,7 +103,7 @@ class SegmentAdminController {
             Segment saved = segments.save(form.code(), form.name(), form.definition());
             return "redirect:/admin/segments/" + saved.id();
         } catch (ProblemException e) {
-            model.addAttribute("errors", e.errors().isEmpty() ? List.of(new FieldViolation("", e.getMessage())) : e.errors());
+            model.addAttribute("errors", e.violations());
             model.addAttribute("form", form);
             return list(model);
         }
