@@ -46,15 +46,17 @@ public class Draws {
     static final int TICKETS_PER_PURCHASE_MAX = 10_000;
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate template;
     private final io.patron.coupons.Coupons coupons;
     private final io.patron.segments.Segments segments;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    Draws(JdbcClient jdbc, io.patron.coupons.Coupons coupons, io.patron.segments.Segments segments, AuditLog audit,
-          TransactionTemplate transactions, Clock clock) {
+    Draws(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template, io.patron.coupons.Coupons coupons,
+          io.patron.segments.Segments segments, AuditLog audit, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.template = template;
         this.coupons = coupons;
         this.segments = segments;
         this.audit = audit;
@@ -224,14 +226,19 @@ public class Draws {
         if (n == 0) {
             return Optional.empty();
         }
-        List<Long> numbers = new ArrayList<>();
+        // One batch for all the tickets of the sale, then one query for their numbers (ids from the sequence).
         OffsetDateTime now = OffsetDateTime.now(clock);
+        List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long number = jdbc.sql("SELECT nextval('draw_ticket_seq')").query(Long.class).single();
-            jdbc.sql("INSERT INTO draw_tickets (id, draw_id, member_id, purchase_id, issued_at) VALUES (:id, :d, :m, :p, :at)")
-                    .param("id", number).param("d", drawId).param("m", memberId).param("p", purchaseId).param("at", now).update();
-            numbers.add(number);
+            rows.add(new Object[] {drawId, memberId, purchaseId, now});
         }
+        template.batchUpdate("INSERT INTO draw_tickets (id, draw_id, member_id, purchase_id, issued_at) "
+                + "VALUES (nextval('draw_ticket_seq'), ?, ?, ?, ?)", rows);
+        // The n just inserted: the sale's highest numbers in this draw (two rules may give tickets of one draw).
+        List<Long> numbers = new ArrayList<>(jdbc.sql(
+                        "SELECT id FROM draw_tickets WHERE purchase_id = :p AND draw_id = :d ORDER BY id DESC LIMIT :n")
+                .param("p", purchaseId).param("d", drawId).param("n", n).query(Long.class).list());
+        java.util.Collections.reverse(numbers);
         return Optional.of(new Issued(open.get().code(), open.get().name(), numbers));
     }
 
