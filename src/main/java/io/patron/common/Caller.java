@@ -39,6 +39,17 @@ public sealed interface Caller {
         }
     }
 
+    /**
+     * A partner of the coalition: its API key ({@code user} null) or one of its people signed in to the
+     * partner portal. Acts only on the partner's own receipts, returns and statements.
+     */
+    record Partner(long partnerId, String partnerCode, String user) implements Caller {
+        @Override
+        public String displayName() {
+            return "partner:" + partnerCode + (user == null ? "" : ":" + user);
+        }
+    }
+
     record System(String job) implements Caller {
         @Override
         public String displayName() {

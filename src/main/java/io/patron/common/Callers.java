@@ -40,6 +40,12 @@ public final class Callers {
                 .orElseThrow(() -> new IllegalStateException("the portal chain admits members only"));
     }
 
+    /** The partner of a partner API or partner portal request; those doors admit partners only, so anything else is a bug. */
+    public static Caller.Partner partner() {
+        return current().filter(Caller.Partner.class::isInstance).map(Caller.Partner.class::cast)
+                .orElseThrow(() -> new IllegalStateException("the partner API and portal admit partners only"));
+    }
+
     public static Optional<Caller.Admin> admin() {
         return current().filter(Caller.Admin.class::isInstance).map(Caller.Admin.class::cast);
     }

@@ -38,6 +38,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, List.of(), Map.of());
     }
 
+    /** A refusal of a valid request because of one field's value (points more than available, say). */
+    public static ProblemException unprocessable(String code, String detail, String field) {
+        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, List.of(new FieldViolation(field, detail)), Map.of());
+    }
+
     public static ProblemException forbidden(String code, String detail) {
         return new ProblemException(HttpStatus.FORBIDDEN, code, detail, List.of(), Map.of());
     }

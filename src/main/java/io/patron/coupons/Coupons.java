@@ -380,6 +380,19 @@ public class Coupons {
         repository.voidUnusedIssuedBy(purchaseId);
     }
 
+    /** What a partner's co-brand campaigns (those naming the partner's code) gave in a period. */
+    public record PartnerFigures(long uses, long points, BigDecimal discount) {
+    }
+
+    /**
+     * The co-brand coupon uses of a partner's campaigns on sales recorded in [from, to), less those
+     * given back by returns in the period.
+     */
+    public PartnerFigures partnerFigures(String partnerCode, OffsetDateTime from, OffsetDateTime to) {
+        Object[] f = repository.partnerUses(partnerCode.toUpperCase(java.util.Locale.ROOT), from, to);
+        return new PartnerFigures((Long) f[0], (Long) f[1], (BigDecimal) f[2]);
+    }
+
     /** Voids a coupon that was never used (a cancelled voucher); false when it has been used. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean voidIfUnused(String code) {

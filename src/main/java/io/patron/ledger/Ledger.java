@@ -142,6 +142,12 @@ public class Ledger {
     @Transactional(propagation = Propagation.MANDATORY)
     public Reversal reverseEarning(MemberId member, long points, long purchaseId, long returnPk, long forgivenBefore,
                                    OffsetDateTime now) {
+        return reverse(member, points, purchaseId, returnPk, forgivenBefore, ProgramAccount.REVERSED.id(),
+                TransferCode.REVERSE_RETURN, null, now);
+    }
+
+    private Reversal reverse(MemberId member, long points, long purchaseId, long returnPk, long forgivenBefore, long account,
+                             TransferCode code, String reason, OffsetDateTime now) {
         if (points <= 0) {
             return new Reversal(0, 0);
         }
@@ -154,8 +160,8 @@ public class Ledger {
         if (reversed == 0) {
             return new Reversal(0, forgiven);
         }
-        long transfer = repository.transfer(member.value(), null, null, ProgramAccount.REVERSED, reversed,
-                TransferCode.REVERSE_RETURN, purchaseId, returnPk, null, null, now);
+        long transfer = repository.transferBetween(member.value(), null, null, account, reversed,
+                code, purchaseId, returnPk, null, null, reason, now);
         if (fromOwn > 0) {
             repository.moveLot(own.get().id(), transfer, -fromOwn, "REVERSE", now);
         }
@@ -170,12 +176,76 @@ public class Ledger {
     /** Gives back points a purchase redeemed, into the lots they came from (latest-expiring first). */
     @Transactional(propagation = Propagation.MANDATORY)
     public void refundRedemption(MemberId member, long points, long purchaseId, long returnPk, OffsetDateTime now) {
+        refund(member, points, purchaseId, returnPk, ProgramAccount.REDEEMED.id(), TransferCode.REFUND_RETURN, null, now);
+    }
+
+    private void refund(MemberId member, long points, long purchaseId, long returnPk, long account, TransferCode code,
+                        String reason, OffsetDateTime now) {
         if (points <= 0) {
             return;
         }
-        long transfer = repository.transfer(null, ProgramAccount.REDEEMED, member.value(), null, points,
-                TransferCode.REFUND_RETURN, purchaseId, returnPk, null, null, now);
+        long transfer = repository.transferBetween(null, account, member.value(), null, points,
+                code, purchaseId, returnPk, null, null, reason, now);
         giveBack(member, points, transfer, repository.unrefundedRedemption(purchaseId), "purchase " + purchaseId, now);
+    }
+
+    /** A partner's two programme accounts: points it issued and points redeemed at it. */
+    public record PartnerAccounts(long issued, long redeemed) {
+    }
+
+    /** Opens the programme accounts of a new partner, in the caller's transaction. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public PartnerAccounts openPartnerAccounts(long partnerId) {
+        return new PartnerAccounts(repository.openProgramAccount("PARTNER_" + partnerId + "_ISSUED"),
+                repository.openProgramAccount("PARTNER_" + partnerId + "_REDEEMED"));
+    }
+
+    /**
+     * Credits points earned on a partner's receipt from the partner's issued account, as a lot tied to
+     * the receipt ({@code receiptId} shares the purchases' numbering); {@code partner} names it in the history.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void earnAtPartner(MemberId member, long points, long receiptId, PartnerAccounts partner, String partnerName,
+                              OffsetDateTime availableFrom, OffsetDateTime expiresAt, OffsetDateTime now) {
+        requirePositive(points);
+        long transfer = repository.transferBetween(null, partner.issued(), member.value(), null, points,
+                TransferCode.PARTNER_EARN, receiptId, null, null, null, partnerName, now);
+        long lot = repository.insertLot(member.value(), transfer, receiptId, points, availableFrom, expiresAt, now);
+        settleDebts(member, lot, points, transfer, now);
+        repository.addToBalance(member.value(), points);
+    }
+
+    /** Spends available points as payment at a partner; the caller has checked, under the lock, that they are available. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void redeemAtPartner(MemberId member, long points, long receiptId, PartnerAccounts partner, String partnerName,
+                                OffsetDateTime now) {
+        requirePositive(points);
+        long transfer = repository.transferBetween(member.value(), null, null, partner.redeemed(), points,
+                TransferCode.PARTNER_REDEEM, receiptId, null, null, null, partnerName, now);
+        if (consume(member, points, transfer, now, false, "REDEEM") > 0) {
+            throw new IllegalStateException("redeemed " + points + " points at a partner with fewer available");
+        }
+        repository.addToBalance(member.value(), -points);
+    }
+
+    /** Takes back points earned on a partner's receipt (as {@link #reverseEarning} does), into the partner's issued account. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Reversal reverseAtPartner(MemberId member, long points, long receiptId, long returnPk, long forgivenBefore,
+                                     PartnerAccounts partner, String partnerName, OffsetDateTime now) {
+        return reverse(member, points, receiptId, returnPk, forgivenBefore, partner.issued(), TransferCode.PARTNER_REVERSE,
+                partnerName, now);
+    }
+
+    /** Gives back points paid at a partner, from the partner's redeemed account into the lots they came from. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void refundAtPartner(MemberId member, long points, long receiptId, long returnPk, PartnerAccounts partner,
+                                String partnerName, OffsetDateTime now) {
+        refund(member, points, receiptId, returnPk, partner.redeemed(), TransferCode.PARTNER_REFUND, partnerName, now);
+    }
+
+    /** Points that moved into ({@code credit}) or out of a programme account by transfers of {@code code} recorded in [from, to). */
+    public long programAccountFlow(long accountId, TransferCode code, boolean credit, OffsetDateTime from, OffsetDateTime to) {
+        return repository.programAccountFlow(accountId, code, credit, from, to);
     }
 
     /**

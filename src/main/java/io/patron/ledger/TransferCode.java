@@ -21,5 +21,13 @@ public enum TransferCode {
     /** A manual correction by support, with a reason: ADJUSTED ↔ member. */
     ADJUST,
     /** A duplicate member's points moved to the survivor of a merge: member → member. */
-    MERGE
+    MERGE,
+    /** Points earned on a partner's receipt: the partner's issued account → member. */
+    PARTNER_EARN,
+    /** Points paid at a partner: member → the partner's redeemed account. */
+    PARTNER_REDEEM,
+    /** Points earned at a partner taken back because goods were returned there: member → the partner's issued account. */
+    PARTNER_REVERSE,
+    /** Points paid at a partner given back because goods were returned there: the partner's redeemed account → member. */
+    PARTNER_REFUND
 }

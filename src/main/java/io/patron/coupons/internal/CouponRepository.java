@@ -272,4 +272,25 @@ public class CouponRepository {
                 Coupon.Status.valueOf(rs.getString("status")), rs.getObject("valid_from", OffsetDateTime.class),
                 rs.getObject("valid_to", OffsetDateTime.class), rs.getObject("issued_at", OffsetDateTime.class), purchaseId);
     }
+
+    /**
+     * Uses of the co-brand campaigns of a partner: net count, bonus points and discounts of the uses on
+     * sales recorded in [from, to), less the uses given back by returns in [from, to).
+     */
+    public Object[] partnerUses(String partnerCode, OffsetDateTime from, OffsetDateTime to) {
+        Object[] used = jdbc.sql("""
+                SELECT COUNT(*), COALESCE(SUM(u.points), 0), COALESCE(SUM(u.discount), 0) FROM coupon_uses u
+                JOIN coupon_campaigns c ON c.id = u.campaign_id JOIN purchases p ON p.id = u.purchase_id
+                WHERE UPPER(c.partner) = :code AND p.recorded_at >= :from AND p.recorded_at < :to""")
+                .param("code", partnerCode).param("from", from).param("to", to)
+                .query((rs, i) -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3)}).single();
+        Object[] back = jdbc.sql("""
+                SELECT COUNT(*), COALESCE(SUM(u.points), 0), COALESCE(SUM(u.discount), 0) FROM coupon_uses u
+                JOIN coupon_campaigns c ON c.id = u.campaign_id
+                WHERE UPPER(c.partner) = :code AND u.returned_at >= :from AND u.returned_at < :to""")
+                .param("code", partnerCode).param("from", from).param("to", to)
+                .query((rs, i) -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3)}).single();
+        return new Object[] {(Long) used[0] - (Long) back[0], (Long) used[1] - (Long) back[1],
+                ((java.math.BigDecimal) used[2]).subtract((java.math.BigDecimal) back[2])};
+    }
 }

@@ -64,14 +64,22 @@ public class LedgerRepository {
     public long transfer(Long debitMember, ProgramAccount debitProgram, Long creditMember, ProgramAccount creditProgram,
                          long amount, TransferCode code, Long purchaseId, Long returnId, Long adjustmentId, Long rewardId,
                          String reason, OffsetDateTime at) {
+        return transferBetween(debitMember, debitProgram == null ? null : debitProgram.id(), creditMember,
+                creditProgram == null ? null : creditProgram.id(), amount, code, purchaseId, returnId, adjustmentId, rewardId, reason, at);
+    }
+
+    /** Inserts a transfer naming programme accounts by id (the fixed ones or a partner's); exactly one side each. */
+    public long transferBetween(Long debitMember, Long debitProgram, Long creditMember, Long creditProgram,
+                                long amount, TransferCode code, Long purchaseId, Long returnId, Long adjustmentId, Long rewardId,
+                                String reason, OffsetDateTime at) {
         long id = jdbc.sql("SELECT nextval('transfer_seq')").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO point_transfers (id, debit_member_id, debit_program_id, credit_member_id, credit_program_id,
                     amount, code, purchase_id, return_id, adjustment_id, reward_id, reason, created_at)
                 VALUES (:id, :dm, :dp, :cm, :cp, :amount, :code, :purchase, :ret, :adj, :reward, :reason, :at)""")
                 .param("reward", rewardId)
-                .param("id", id).param("dm", debitMember).param("dp", debitProgram == null ? null : debitProgram.id())
-                .param("cm", creditMember).param("cp", creditProgram == null ? null : creditProgram.id())
+                .param("id", id).param("dm", debitMember).param("dp", debitProgram)
+                .param("cm", creditMember).param("cp", creditProgram)
                 .param("amount", amount).param("code", code.name()).param("purchase", purchaseId).param("ret", returnId)
                 .param("adj", adjustmentId).param("reason", reason).param("at", at)
                 .update();
@@ -126,7 +134,7 @@ public class LedgerRepository {
      * numbers), the latest-expiring lot first.
      */
     public List<Owed> unrefundedRedemption(long purchaseId) {
-        return owed("t.purchase_id = :p AND t.code IN ('REDEEM', 'REFUND_RETURN')", purchaseId);
+        return owed("t.purchase_id = :p AND t.code IN ('REDEEM', 'REFUND_RETURN', 'PARTNER_REDEEM', 'PARTNER_REFUND')", purchaseId);
     }
 
     /** Points a reward redemption took from each lot and has not given back yet. */
@@ -145,6 +153,21 @@ public class LedgerRepository {
                 .map(e -> new Owed(lot(e.getKey()), e.getValue()))
                 .sorted(java.util.Comparator.comparing((Owed o) -> o.lot().expiresAt()).reversed())
                 .toList();
+    }
+
+    /** Opens a programme account (a partner's) and answers its id. */
+    public long openProgramAccount(String code) {
+        long id = jdbc.sql("SELECT nextval('program_account_seq')").query(Long.class).single();
+        jdbc.sql("INSERT INTO program_accounts (id, code) VALUES (:id, :code)").param("id", id).param("code", code).update();
+        return id;
+    }
+
+    /** Points moved by transfers of {@code code} into ({@code credit}) or out of a programme account, recorded in [from, to). */
+    public long programAccountFlow(long accountId, TransferCode code, boolean credit, OffsetDateTime from, OffsetDateTime to) {
+        return jdbc.sql("SELECT COALESCE(SUM(amount), 0) FROM point_transfers WHERE "
+                        + (credit ? "credit_program_id" : "debit_program_id")
+                        + " = :a AND code = :c AND created_at >= :from AND created_at < :to")
+                .param("a", accountId).param("c", code.name()).param("from", from).param("to", to).query(Long.class).single();
     }
 
     public Lot lot(long id) {

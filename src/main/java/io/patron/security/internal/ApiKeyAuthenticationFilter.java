@@ -2,6 +2,7 @@ package io.patron.security.internal;
 
 import io.patron.common.Caller;
 import io.patron.common.Problems;
+import io.patron.partners.Partners;
 import io.patron.security.AdminUsers;
 import io.patron.stores.Stores;
 import jakarta.servlet.FilterChain;
@@ -21,8 +22,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer <key>} on the API: a till key (acting for its store) or
- * an admin API token (acting with its user's roles). A bearer that matches neither is refused at once
+ * Authenticates {@code Authorization: Bearer <key>} on the API: a till key (acting for its store), a
+ * partner key (acting for its partner, on the partner API only) or an admin API token (acting with its
+ * user's roles). A bearer that matches neither is refused at once
  * rather than passed on as anonymous, so a typo in a key never looks like a missing permission.
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
@@ -31,10 +33,12 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private final Stores stores;
     private final AdminUsers adminUsers;
+    private final Partners partners;
 
-    ApiKeyAuthenticationFilter(Stores stores, AdminUsers adminUsers) {
+    ApiKeyAuthenticationFilter(Stores stores, AdminUsers adminUsers, Partners partners) {
         this.stores = stores;
         this.adminUsers = adminUsers;
+        this.partners = partners;
     }
 
     @Override
@@ -67,6 +71,9 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         if (key.startsWith(AdminUsers.TOKEN_PREFIX)) {
             return adminUsers.authenticateToken(key).map(Caller.class::cast);
         }
+        if (key.startsWith(Partners.KEY_PREFIX)) {
+            return partners.authenticate(key).map(Caller.class::cast);
+        }
         Optional<Caller> till = stores.authenticate(key).map(Caller.class::cast);
         return till.isPresent() ? till : adminUsers.authenticateToken(key).map(Caller.class::cast);
     }
@@ -75,6 +82,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         return switch (caller) {
             case Caller.Till t -> List.of(new SimpleGrantedAuthority("ROLE_TILL"));
             case Caller.Admin a -> AdminUserDetails.authorities(a.roles());
+            case Caller.Partner p -> List.of(new SimpleGrantedAuthority("ROLE_PARTNER"));
             default -> List.of();
         };
     }

@@ -1,7 +1,16 @@
 package io.patron.security.internal;
 
 import io.patron.common.Problems;
+import io.patron.partners.Partners;
 import io.patron.security.AdminUsers;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import io.patron.stores.Stores;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -22,9 +31,9 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
- * Three doors, each with its own rules. The API (tills, scripts) is stateless: a bearer key or HTTP
- * Basic on every request, no cookies, no CSRF. The member portal and the admin UI are session-based
- * with CSRF protection on every form; each keeps its login under its own session key.
+ * Four doors, each with its own rules. The API (tills, partners, scripts) is stateless: a bearer key or
+ * HTTP Basic on every request, no cookies, no CSRF. The member portal, the partner portal and the admin
+ * UI are session-based with CSRF protection on every form; each keeps its login under its own session key.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
@@ -32,6 +41,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class SecurityConfig {
 
     static final String ADMIN_SESSION_KEY = "PATRON_ADMIN_SECURITY_CONTEXT";
+    static final String PARTNER_SESSION_KEY = "PATRON_PARTNER_SECURITY_CONTEXT";
 
     /**
      * Spring Security would otherwise wrap every filter of every request in an observation, which
@@ -44,7 +54,7 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers, Partners partners) throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> Problems.write(response,
                 HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", "Send a till key or admin token as a Bearer, or admin Basic credentials.",
                 java.util.Map.of("WWW-Authenticate", "Bearer realm=\"patron\""));
@@ -54,7 +64,7 @@ class SecurityConfig {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
-                .addFilterBefore(new ApiKeyAuthenticationFilter(stores, adminUsers), BasicAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(stores, adminUsers, partners), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
                 .authorizeHttpRequests(auth -> auth
@@ -64,8 +74,15 @@ class SecurityConfig {
                         // rule, without the cost of method security on every sale.
                         .requestMatchers(HttpMethod.POST, "/api/v1/purchases", "/api/v1/purchases/quote",
                                 "/api/v1/purchases/*/returns").hasRole("TILL")
-                        .anyRequest().authenticated());
+                        // A partner key opens the partner API and nothing else.
+                        .requestMatchers("/api/v1/partner/**").hasRole("PARTNER")
+                        .anyRequest().access((authentication, context) -> new AuthorizationDecision(notPartner(authentication.get()))));
         return http.build();
+    }
+
+    private static boolean notPartner(Authentication authentication) {
+        return authentication != null && authentication.isAuthenticated() && !(authentication instanceof AnonymousAuthenticationToken)
+                && authentication.getAuthorities().stream().noneMatch(a -> "ROLE_PARTNER".equals(a.getAuthority()));
     }
 
     @Bean
@@ -82,8 +99,43 @@ class SecurityConfig {
         return http.build();
     }
 
+    /**
+     * The partner portal: a partner's people sign in with their own user name and password (not admin
+     * accounts) and see their partner's statements and activity only.
+     */
     @Bean
     @Order(3)
+    SecurityFilterChain partnerPortal(HttpSecurity http, Partners partners) throws Exception {
+        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+        contexts.setSpringSecurityContextKey(PARTNER_SESSION_KEY);
+        AuthenticationProvider provider = new AuthenticationProvider() {
+            @Override
+            public Authentication authenticate(Authentication authentication) {
+                return partners.signIn(authentication.getName(), String.valueOf(authentication.getCredentials()))
+                        .map(p -> (Authentication) UsernamePasswordAuthenticationToken.authenticated(p, null,
+                                java.util.List.of(new SimpleGrantedAuthority("ROLE_PARTNER_USER"))))
+                        .orElseThrow(() -> new BadCredentialsException("bad credentials"));
+            }
+
+            @Override
+            public boolean supports(Class<?> authentication) {
+                return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+            }
+        };
+        http.securityMatcher("/partner", "/partner/**")
+                .securityContext(c -> c.securityContextRepository(contexts))
+                .authenticationManager(new ProviderManager(provider))
+                .formLogin(form -> form.loginPage("/partner/login").loginProcessingUrl("/partner/login")
+                        .defaultSuccessUrl("/partner", true).failureUrl("/partner/login?error").permitAll())
+                .logout(logout -> logout.logoutUrl("/partner/logout").logoutSuccessUrl("/partner/login?logout")
+                        .invalidateHttpSession(false))
+                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("PARTNER_USER"));
+        return http.build();
+    }
+
+    @Bean
+    @Order(4)
     SecurityFilterChain admin(HttpSecurity http) throws Exception {
         HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
         contexts.setSpringSecurityContextKey(ADMIN_SESSION_KEY);

@@ -1,0 +1,92 @@
+package io.patron.partners.web;
+
+import io.patron.common.Callers;
+import io.patron.common.Page;
+import io.patron.common.PageRequest;
+import io.patron.common.ProblemException;
+import io.patron.partners.PartnerSales;
+import io.patron.partners.Settlements;
+import io.patron.partners.Statement;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The partner API: what a partner's till or system does with a partner key. Only partner keys get in
+ * (the API chain admits nobody else here), and every answer is about the calling partner's own data.
+ */
+@RestController
+@RequestMapping("/api/v1/partner")
+@Tag(name = "Partner API", description = "Partners of the coalition: identify members, earn and burn points, returns, statements")
+class PartnerApiController {
+
+    private final PartnerSales sales;
+    private final Settlements settlements;
+    private final JsonMapper json;
+
+    PartnerApiController(PartnerSales sales, Settlements settlements, JsonMapper json) {
+        this.sales = sales;
+        this.settlements = settlements;
+        this.json = json;
+    }
+
+    @PostMapping("/members/identify")
+    @Operation(summary = "Identify a member by card or phone", description = "Answers a masked name, whether the card is valid "
+            + "and, where points can be spent at this partner, the points available. Never the member's data beyond that.")
+    PartnerSales.Identification identify(@RequestBody PartnerSales.MemberRef member) {
+        return sales.identify(Callers.partner(), member);
+    }
+
+    @PostMapping("/receipts")
+    @Operation(summary = "Record a receipt: earn points, optionally pay part with points",
+            description = "Idempotent on receiptId: the same body again answers the stored answer with Idempotent-Replayed: true; "
+                    + "a different body is 409 RECEIPT_ALREADY_RECORDED.")
+    ResponseEntity<String> receipt(@RequestBody PartnerSales.ReceiptRequest request) {
+        return answer(sales.recordReceipt(Callers.partner(), request));
+    }
+
+    @GetMapping("/receipts/{receiptId}")
+    @Operation(summary = "A receipt this partner recorded, as it was answered")
+    ResponseEntity<String> receipt(@PathVariable String receiptId) {
+        var receipt = sales.receipt(Callers.partner(), receiptId)
+                .orElseThrow(() -> ProblemException.notFound("RECEIPT_NOT_FOUND", "No receipt " + receiptId + " of this partner."));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(receipt.response());
+    }
+
+    @PostMapping("/returns")
+    @Operation(summary = "Take goods of a receipt back", description = "Takes back earned points and gives back spent points in "
+            + "proportion to the money returned; idempotent on returnId.")
+    ResponseEntity<String> returnGoods(@RequestBody PartnerSales.ReturnRequest request) {
+        return answer(sales.recordReturn(Callers.partner(), request));
+    }
+
+    @GetMapping("/statements")
+    @Operation(summary = "This partner's settlement statements, newest first")
+    Page<Statement> statements(@RequestParam Optional<Integer> page, @RequestParam Optional<Integer> size) {
+        return settlements.list(Callers.partner().partnerId(), PageRequest.of(page.orElse(null), size.orElse(null), 50));
+    }
+
+    @GetMapping("/statements/{id}")
+    @Operation(summary = "One of this partner's statements")
+    Statement statement(@PathVariable long id) {
+        return settlements.find(id).filter(s -> s.partnerId() == Callers.partner().partnerId())
+                .orElseThrow(() -> ProblemException.notFound("STATEMENT_NOT_FOUND", "No statement " + id + " of this partner."));
+    }
+
+    private static ResponseEntity<String> answer(PartnerSales.Answer answer) {
+        if (answer.replayed()) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("Idempotent-Replayed", "true").body(answer.json());
+        }
+        return ResponseEntity.status(201).contentType(MediaType.APPLICATION_JSON).body(answer.json());
+    }
+}
