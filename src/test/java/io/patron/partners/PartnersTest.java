@@ -226,6 +226,7 @@ class PartnersTest extends IntegrationTest {
         long memberId = olga.path("id").asLong();
         for (String path : List.of("/api/v1/members/" + memberId, "/api/v1/members?q=Anna", "/api/v1/members/" + memberId + "/account",
                 "/api/v1/partners", "/api/v1/partners/" + b.path("id").asLong(), "/api/v1/partners/statements", "/api/v1/draws",
+                "/api/v1/purchases/1", "/api/v1/purchases?receiptId=X", "/api/v1/coupon-campaigns",
                 "/actuator/metrics")) {
             assertThat(partnerA.get(path).status()).as(path).isEqualTo(403);
         }
