@@ -27,7 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
         // Tests move the clock and run the expiry and draw jobs themselves; scheduled runs would race them.
         "patron.ledger.expiry-initial-delay-millis=86400000",
         "patron.draws.initial-delay-millis=86400000",
-        "patron.partners.initial-delay-millis=86400000"})
+        "patron.partners.initial-delay-millis=86400000",
+        "patron.journeys.initial-delay-millis=86400000"})
 @Import(IntegrationTest.CleanDatabase.class)
 public abstract class IntegrationTest {
 

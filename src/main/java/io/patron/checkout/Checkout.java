@@ -276,7 +276,11 @@ public class Checkout {
                 purchases.setReferrer(id, referrer.id().value(), priced.referrerPoints());
             }
         }
-        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), storeId));
+        boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
+                && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))
+                .compareTo(tier.needed()) >= 0;
+        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), storeId, "replay".equals(hash),
+                tier == null || tier.tier() == null ? null : tier.tier().name(), mayHaveMovedUp));
         return new Answer(response, false);
     }
 

@@ -182,6 +182,20 @@ public class Draws {
                 .orElseThrow(() -> ProblemException.notFound("DRAW_NOT_FOUND", "No draw " + id + "."));
     }
 
+    /** Ids of the draws drawn in [from, now]: whose results are news. */
+    public List<Long> drawnSince(OffsetDateTime from, int limit) {
+        return jdbc.sql("SELECT id FROM draws WHERE status = 'DRAWN' AND drawn_at >= :from ORDER BY id LIMIT :l")
+                .param("from", from).param("l", limit).query(Long.class).list();
+    }
+
+    /** Members holding a ticket of a draw that was not voided, after {@code afterMemberId}, in id order. */
+    public List<Long> participants(long drawId, long afterMemberId, int limit) {
+        return jdbc.sql("""
+                SELECT DISTINCT member_id FROM draw_tickets WHERE draw_id = :d AND voided_at IS NULL AND member_id > :after
+                ORDER BY member_id LIMIT :l""")
+                .param("d", drawId).param("after", afterMemberId).param("l", limit).query(Long.class).list();
+    }
+
     public List<Draw> list(int limit) {
         return jdbc.sql("SELECT * FROM draws ORDER BY id DESC LIMIT :l").param("l", limit).query(this::row).list();
     }
@@ -382,6 +396,7 @@ public class Draws {
     }
 
     /** Closes draws whose entries ended and draws those that draw themselves; every instance may run it. */
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "draws-close-and-draw", lockAtMostFor = "PT30M")
     @Scheduled(fixedDelayString = "${patron.draws.check-millis:60000}", initialDelayString = "${patron.draws.initial-delay-millis:45000}")
     public void closeAndDrawDue() {
         OffsetDateTime now = OffsetDateTime.now(clock);

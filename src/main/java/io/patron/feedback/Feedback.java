@@ -101,6 +101,26 @@ public class Feedback {
         if (member.email() == null) {
             throw ProblemException.unprocessable("NO_EMAIL", "This member has no e-mail address.");
         }
+        Map.Entry<Long, String> invitation = createInvitation(member, kind, storeId, purchaseId);
+        long id = invitation.getKey();
+        String link = invitation.getValue();
+        String name = member.firstName() == null ? "" : member.firstName();
+        mailer.queue(composer.compose("feedback", member.language(), member.id(), member.email(), new Object[] {name, link},
+                Map.of("name", name, "link", link)));
+        audit.record("FEEDBACK_INVITED", "member", member.id().value(), null, Map.of("kind", kind.name(), "invitation", id));
+        return id;
+    }
+
+    /**
+     * A survey invitation without a mail (the caller sends it, as the survey journey does): the signed,
+     * single-use link to the form, in the caller's transaction.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public String invitationLink(MemberId memberId, Kind kind, Long storeId, Long purchaseId) {
+        return createInvitation(members.get(memberId), kind, storeId, purchaseId).getValue();
+    }
+
+    private Map.Entry<Long, String> createInvitation(Member member, Kind kind, Long storeId, Long purchaseId) {
         String token = Secrets.random(32);
         long id = jdbc.sql("SELECT nextval('feedback_seq')").query(Long.class).single();
         OffsetDateTime now = OffsetDateTime.now(clock);
@@ -110,12 +130,7 @@ public class Feedback {
                 .param("id", id).param("hash", Secrets.sha256(token)).param("kind", kind.name()).param("member", member.id().value())
                 .param("store", storeId).param("purchase", purchaseId).param("now", now).param("expires", now.plusDays(INVITATION_DAYS))
                 .update();
-        String link = publicUrl + "/feedback/t/" + token;
-        String name = member.firstName() == null ? "" : member.firstName();
-        mailer.queue(composer.compose("feedback", member.language(), member.id(), member.email(), new Object[] {name, link},
-                Map.of("name", name, "link", link)));
-        audit.record("FEEDBACK_INVITED", "member", member.id().value(), null, Map.of("kind", kind.name(), "invitation", id));
-        return id;
+        return Map.entry(id, publicUrl + "/feedback/t/" + token);
     }
 
     /** The invitation of a link's token; unknown, used and expired tokens are refused alike. */

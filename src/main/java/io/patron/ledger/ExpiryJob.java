@@ -32,6 +32,7 @@ public class ExpiryJob {
         this.clock = clock;
     }
 
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "ledger-expiry", lockAtMostFor = "PT30M")
     @Scheduled(fixedDelayString = "${patron.ledger.expiry-interval-millis:600000}",
             initialDelayString = "${patron.ledger.expiry-initial-delay-millis:30000}")
     public void scheduled() {

@@ -48,6 +48,11 @@ public class Mailer {
         return outbox.page(page, recipient == null || recipient.isBlank() ? null : recipient.trim().toLowerCase());
     }
 
+    /** A member's mails, newest first: the delivery log. */
+    public java.util.List<OutboxEntry> forMember(io.patron.members.MemberId member, int limit) {
+        return outbox.forMember(member.value(), Math.min(limit, 500));
+    }
+
     public OutboxEntry entry(long id) {
         return find(id).orElseThrow(() -> ProblemException.notFound("MAIL_NOT_FOUND", "No such e-mail."));
     }

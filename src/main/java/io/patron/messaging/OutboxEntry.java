@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
  */
 public record OutboxEntry(long id, OffsetDateTime createdAt, String kind, Long memberId, String recipient,
                           String subject, String text, String html, Status status, int attempts,
-                          OffsetDateTime sentAt, String lastError) {
+                          OffsetDateTime sentAt, String lastError, boolean marketing, String listUnsubscribe) {
 
     public enum Status { PENDING, CAPTURED, SENT, FAILED }
 }

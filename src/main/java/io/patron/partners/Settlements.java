@@ -63,6 +63,7 @@ public class Settlements {
     }
 
     /** Drafts the statements of periods that have ended; several instances may run it (one draft per period wins). */
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "partners-draft-statements", lockAtMostFor = "PT30M")
     @Scheduled(fixedDelayString = "${patron.partners.settlement-check-millis:600000}",
             initialDelayString = "${patron.partners.initial-delay-millis:60000}")
     public void draftDueScheduled() {

@@ -29,6 +29,18 @@ public record SegmentDefinition(List<String> languages, List<String> categories,
         return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isBlank()).map(String::trim).toList();
     }
 
+    /** Everyone (no condition). */
+    public static SegmentDefinition everyone() {
+        return new SegmentDefinition(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The same members, narrowed to those who did (or did not) agree to marketing mail. */
+    public SegmentDefinition withEmailConsent(boolean consent) {
+        return new SegmentDefinition(languages, categories, consent, stores, birthMonths, enrolledDaysMin, enrolledDaysMax,
+                lastPurchaseDaysMin, lastPurchaseDaysMax, purchasedEver, windowDays, purchasesMin, purchasesMax, spendMin, spendMax,
+                referralsMin, tiers);
+    }
+
     /** Whether any condition needs the purchases of a window. */
     public boolean usesWindow() {
         return purchasesMin != null || purchasesMax != null || spendMin != null || spendMax != null;

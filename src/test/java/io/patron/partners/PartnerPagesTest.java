@@ -6,6 +6,7 @@ import io.patron.Api;
 import io.patron.IntegrationTest;
 import io.patron.MutableClock;
 import io.patron.TestData;
+import io.patron.WebSession;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.CookieManager;
@@ -35,8 +36,6 @@ import tools.jackson.databind.JsonNode;
  */
 class PartnerPagesTest extends IntegrationTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-
     @LocalServerPort
     int port;
 
@@ -48,56 +47,19 @@ class PartnerPagesTest extends IntegrationTest {
         clock.reset();
     }
 
-    /** A browser without JavaScript: cookies kept, redirects not followed. */
-    final class Browser {
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        private String csrf;
-
-        HttpResponse<String> get(String path) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET());
-            Matcher m = CSRF.matcher(r.body());
-            if (m.find()) {
-                csrf = m.group(1);
-            }
-            return r;
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form) {
-            Map<String, String> fields = new LinkedHashMap<>(form);
-            fields.put("_csrf", csrf);
-            String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)));
-        }
-
-        private HttpResponse<String> send(HttpRequest.Builder request) {
-            try {
-                return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static String location(HttpResponse<String> r) {
-        return r.headers().firstValue("Location").orElse("");
-    }
-
     @Test
     void anAdminSetsUpAPartnerAndItsPersonReadsOnlyItsOwnStatements() {
         clock.advance(Duration.between(Instant.now(), Instant.parse("2032-06-15T10:00:00Z")));
-        Browser admin = new Browser();
+        WebSession admin = new WebSession(port);
         admin.get("/login");
-        assertThat(location(admin.post("/login", Map.of("username", "admin", "password", ADMIN_PASSWORD)))).endsWith("/admin");
+        assertThat(WebSession.location(admin.post("/login", Map.of("username", "admin", "password", ADMIN_PASSWORD)))).endsWith("/admin");
         assertThat(admin.get("/admin/partners").body()).contains("new-partner");
         String code = "PG" + System.nanoTime() % 100_000_000L;
         HttpResponse<String> created = admin.post("/admin/partners", Map.of("code", code, "name", "Café Partner",
                 "earnRate", "0.2", "burnAccepted", "true", "issuePrice", "0.4", "redeemPrice", "1", "cobrandShare", "100",
                 "period", "MONTHLY", "currency", "RUB"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(302);
-        String page = location(created).replaceAll("^https?://[^/]+", "");
+        String page = WebSession.location(created).replaceAll("^https?://[^/]+", "");
         assertThat(page).matches("/admin/partners/\\d+");
         long partnerId = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
         assertThat(admin.get(page).body()).contains("Café Partner").contains(code);
@@ -105,7 +67,7 @@ class PartnerPagesTest extends IntegrationTest {
         // A key, shown once, and a portal user, through the forms.
         admin.get(page);
         HttpResponse<String> keyed = admin.post(page + "/keys", Map.of("name", "cash desk"));
-        assertThat(location(keyed)).endsWith(page);
+        assertThat(WebSession.location(keyed)).endsWith(page);
         String withKey = admin.get(page).body();
         Matcher key = Pattern.compile("(pp_[A-Za-z0-9]{40})").matcher(withKey);
         assertThat(key.find()).as("the new key is shown once").isTrue();
@@ -141,21 +103,21 @@ class PartnerPagesTest extends IntegrationTest {
         adminApi.post("/api/v1/partners/statements/draft-due", "");
         long otherStatement = adminApi.get("/api/v1/partners/statements?partnerId=" + other).json().path("items").get(0).path("id").asLong();
 
-        Browser person = new Browser();
-        assertThat(location(person.get("/partner"))).endsWith("/partner/login");
+        WebSession person = new WebSession(port);
+        assertThat(WebSession.location(person.get("/partner"))).endsWith("/partner/login");
         person.get("/partner/login");
         HttpResponse<String> wrong = person.post("/partner/login", Map.of("username", "cafe-" + partnerId, "password", "nope-nope-nope"));
-        assertThat(location(wrong)).endsWith("/partner/login?error");
+        assertThat(WebSession.location(wrong)).endsWith("/partner/login?error");
         person.get("/partner/login");
-        assertThat(location(person.post("/partner/login", Map.of("username", "cafe-" + partnerId, "password", "partner-password-1"))))
+        assertThat(WebSession.location(person.post("/partner/login", Map.of("username", "cafe-" + partnerId, "password", "partner-password-1"))))
                 .endsWith("/partner");
         String home = person.get("/partner").body();
         assertThat(home).contains("Café Partner").contains(code + "-2032-06").contains("W1");
         assertThat(person.get("/partner/statements/" + statementId).body()).contains("id=\"net\">8.00 RUB");
         assertThat(person.get("/partner/statements/" + statementId + "/csv").body()).contains("net_payable_by_partner,8.00");
         assertThat(person.get("/partner/statements/" + otherStatement).statusCode()).isEqualTo(404);
-        assertThat(location(person.get("/admin/partners"))).as("a partner's person is no admin").endsWith("/login");
+        assertThat(WebSession.location(person.get("/admin/partners"))).as("a partner's person is no admin").endsWith("/login");
         // An admin's session is no partner's either.
-        assertThat(location(admin.get("/partner"))).endsWith("/partner/login");
+        assertThat(WebSession.location(admin.get("/partner"))).endsWith("/partner/login");
     }
 }

@@ -27,8 +27,9 @@ public class OutboxRepository {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO mail_outbox (created_at, kind, member_id, recipient, subject, body_text, body_html,
-                    status, attempts, next_attempt_at)
-                VALUES (:at, :kind, :member, :recipient, :subject, :text, :html, :status, 0, :at)""")
+                    status, attempts, next_attempt_at, marketing, list_unsubscribe)
+                VALUES (:at, :kind, :member, :recipient, :subject, :text, :html, :status, 0, :at, :marketing, :unsubscribe)""")
+                .param("marketing", mail.marketing()).param("unsubscribe", mail.unsubscribeUrl())
                 .param("at", at).param("kind", mail.kind())
                 .param("member", mail.member() == null ? null : mail.member().value())
                 .param("recipient", mail.recipient()).param("subject", mail.subject()).param("text", mail.text())
@@ -53,6 +54,12 @@ public class OutboxRepository {
     public List<OutboxEntry> forMember(long memberId, int limit) {
         return jdbc.sql("SELECT * FROM mail_outbox WHERE member_id = :m ORDER BY id DESC LIMIT :l")
                 .param("m", memberId).param("l", limit).query(OutboxRepository::entry).list();
+    }
+
+    /** Mails sent in [from, to): what the sender's hourly limit counts. */
+    public long sentBetween(OffsetDateTime from, OffsetDateTime to) {
+        return jdbc.sql("SELECT COUNT(*) FROM mail_outbox WHERE status = 'SENT' AND sent_at >= :f AND sent_at < :t")
+                .param("f", from).param("t", to).query(Long.class).single();
     }
 
     /** Locks up to {@code limit} due mails; other instances skip them, so each is sent by one sender. */
@@ -89,6 +96,7 @@ public class OutboxRepository {
         return new OutboxEntry(rs.getLong("id"), rs.getObject("created_at", OffsetDateTime.class), rs.getString("kind"),
                 memberId, rs.getString("recipient"), rs.getString("subject"), rs.getString("body_text"),
                 rs.getString("body_html"), OutboxEntry.Status.valueOf(rs.getString("status")), rs.getInt("attempts"),
-                rs.getObject("sent_at", OffsetDateTime.class), rs.getString("last_error"));
+                rs.getObject("sent_at", OffsetDateTime.class), rs.getString("last_error"), rs.getBoolean("marketing"),
+                rs.getString("list_unsubscribe"));
     }
 }

@@ -36,9 +36,12 @@ class SmtpSender {
     private final Clock clock;
     private final boolean enabled;
     private final String from;
+    private final int perMinute;
 
     SmtpSender(OutboxRepository outbox, ObjectProvider<JavaMailSender> mailSender, TransactionTemplate transactions,
-               Clock clock, @Value("${spring.mail.host:}") String host, @Value("${patron.mail.from}") String from) {
+               Clock clock, @Value("${spring.mail.host:}") String host, @Value("${patron.mail.from}") String from,
+               @Value("${patron.mail.max-per-minute:600}") int perMinute) {
+        this.perMinute = Math.max(1, perMinute);
         this.outbox = outbox;
         this.mailSender = mailSender;
         this.transactions = transactions;
@@ -52,15 +55,22 @@ class SmtpSender {
         if (!enabled) {
             return;
         }
+        // The throttle: at most perMinute mails in any minute, so a newsletter does not flood the relay.
         int sent;
         do {
-            sent = transactions.execute(status -> sendBatch());
-        } while (sent == BATCH);
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            long room = perMinute - outbox.sentBetween(now.minusMinutes(1), now.plusSeconds(1));
+            if (room <= 0) {
+                return;
+            }
+            int batch = (int) Math.min(BATCH, room);
+            sent = transactions.execute(status -> sendBatch(batch));
+        } while (sent > 0);
     }
 
-    private int sendBatch() {
+    private int sendBatch(int limit) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        List<OutboxEntry> due = outbox.lockDue(now, BATCH);
+        List<OutboxEntry> due = outbox.lockDue(now, limit);
         JavaMailSender sender = mailSender.getObject();
         for (OutboxEntry mail : due) {
             try {
@@ -69,6 +79,11 @@ class SmtpSender {
                 helper.setFrom(from);
                 helper.setTo(mail.recipient());
                 helper.setSubject(mail.subject());
+                if (mail.listUnsubscribe() != null) {
+                    // RFC 8058: mail clients offer "unsubscribe", which POSTs List-Unsubscribe=One-Click to the URL.
+                    message.setHeader("List-Unsubscribe", "<" + mail.listUnsubscribe() + ">");
+                    message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+                }
                 if (mail.html() != null) {
                     helper.setText(mail.text(), mail.html());
                 } else {

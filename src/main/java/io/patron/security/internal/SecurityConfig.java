@@ -140,6 +140,8 @@ class SecurityConfig {
         HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
         contexts.setSpringSecurityContextKey(ADMIN_SESSION_KEY);
         http.securityContext(c -> c.securityContextRepository(contexts))
+                // RFC 8058: a mail client's one-click unsubscribe is a POST without a CSRF token; the signed link is the authority.
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/mail/unsubscribe/**"))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/admin", true).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         // Keep the session: a member signed in to the portal in the same browser stays signed in.
@@ -153,6 +155,8 @@ class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
                         // Feedback forms: a signed e-mail link or a store's public page, answered without signing in.
                         .requestMatchers("/feedback/**").permitAll()
+                        // A member's mail links (unsubscribe, preferences): signed, answered without signing in.
+                        .requestMatchers("/mail/**").permitAll()
                         .requestMatchers("/admin/**").hasAnyRole("ADMIN", "MARKETER", "SUPPORT", "ANALYST")
                         .anyRequest().denyAll());
         return http.build();

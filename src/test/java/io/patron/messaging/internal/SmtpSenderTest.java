@@ -41,7 +41,7 @@ class SmtpSenderTest extends IntegrationTest {
         mail.getJavaMailProperties().put("mail.smtp.connectiontimeout", "2000");
         ObjectProvider<JavaMailSender> provider = new org.springframework.beans.factory.support.StaticListableBeanFactory(
                 java.util.Map.of("mailSender", mail)).getBeanProvider(JavaMailSender.class);
-        return new SmtpSender(outbox, provider, transactions, clock, "127.0.0.1", "Patron <no-reply@patron.test>");
+        return new SmtpSender(outbox, provider, transactions, clock, "127.0.0.1", "Patron <no-reply@patron.test>", 600);
     }
 
     private long queue(String to) {

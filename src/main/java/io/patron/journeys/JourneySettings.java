@@ -1,0 +1,8 @@
+package io.patron.journeys;
+
+import java.time.OffsetDateTime;
+
+/** A journey switched on or off with its numbers; {@code couponCampaign} is the birthday's gift campaign. */
+public record JourneySettings(Journey journey, boolean enabled, int days, int periodDays, String couponCampaign,
+                              OffsetDateTime updatedAt, String updatedBy) {
+}

@@ -1,0 +1,528 @@
+package io.patron.journeys;
+
+import io.patron.audit.AuditLog;
+import io.patron.checkout.PurchaseCompleted;
+import io.patron.checkout.TierStatus;
+import io.patron.checkout.Tiers;
+import io.patron.common.Callers;
+import io.patron.common.Validation;
+import io.patron.coupons.Campaign;
+import io.patron.coupons.Coupons;
+import io.patron.draws.Draws;
+import io.patron.feedback.Feedback;
+import io.patron.ledger.Ledger;
+import io.patron.members.EnrolmentChannel;
+import io.patron.members.Member;
+import io.patron.members.MemberEnrolled;
+import io.patron.members.MemberId;
+import io.patron.members.Members;
+import io.patron.messaging.MailComposer;
+import io.patron.messaging.Mailer;
+import io.patron.program.ProgramDefinition;
+import io.patron.program.Programs;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The journeys: mails triggered by what members do (enrol, first purchase, a tier reached — queued in
+ * the same transaction as the event) or by time (birthday, survey after a purchase, win-back, points
+ * about to expire, draw results — found by a scheduled run). Each fires once per member and
+ * occurrence: a row of {@code journey_sends} with a unique key is written with the mail, so two
+ * instances (or two runs) can never both send it. Marketing journeys need the member's consent and
+ * stay under the weekly limit of marketing mails.
+ */
+@Service
+public class Journeys {
+
+    private static final Logger log = LoggerFactory.getLogger(Journeys.class);
+    private static final int BATCH = 500;
+    private static final int BATCHES_PER_RUN_MAX = 200;
+
+    private final JdbcClient jdbc;
+    private final Members members;
+    private final Mailer mailer;
+    private final MailComposer composer;
+    private final Ledger ledger;
+    private final Programs programs;
+    private final Tiers tiers;
+    private final Coupons coupons;
+    private final Feedback feedback;
+    private final Draws draws;
+    private final AuditLog audit;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final int marketingPerWeek;
+    private final String publicUrl;
+    private volatile Map<Journey, JourneySettings> cache;
+    private volatile long cacheUntilMillis;
+
+    Journeys(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, Ledger ledger, Programs programs, Tiers tiers,
+             Coupons coupons, Feedback feedback, Draws draws, AuditLog audit, TransactionTemplate transactions, Clock clock,
+             @Value("${patron.journeys.marketing-per-week:3}") int marketingPerWeek,
+             @Value("${patron.public-url:http://localhost:8080}") String publicUrl) {
+        this.jdbc = jdbc;
+        this.members = members;
+        this.mailer = mailer;
+        this.composer = composer;
+        this.ledger = ledger;
+        this.programs = programs;
+        this.tiers = tiers;
+        this.coupons = coupons;
+        this.feedback = feedback;
+        this.draws = draws;
+        this.audit = audit;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.marketingPerWeek = marketingPerWeek;
+        this.publicUrl = publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.replaceAll("/+$", "");
+    }
+
+    // --- settings
+
+    public List<JourneySettings> settings() {
+        return List.copyOf(settingsMap().values());
+    }
+
+    public JourneySettings settings(Journey journey) {
+        return settingsMap().get(journey);
+    }
+
+    private Map<Journey, JourneySettings> settingsMap() {
+        Map<Journey, JourneySettings> c = cache;
+        if (c == null || clock.millis() > cacheUntilMillis) {
+            Map<Journey, JourneySettings> loaded = new EnumMap<>(Journey.class);
+            jdbc.sql("SELECT * FROM journey_settings").query((rs, i) -> new JourneySettings(Journey.valueOf(rs.getString("kind")),
+                    rs.getBoolean("enabled"), rs.getInt("days"), rs.getInt("period_days"), rs.getString("coupon_campaign"),
+                    rs.getObject("updated_at", OffsetDateTime.class), rs.getString("updated_by"))).list()
+                    .forEach(s -> loaded.put(s.journey(), s));
+            c = loaded;
+            cache = c;
+            cacheUntilMillis = clock.millis() + 5_000;
+        }
+        return c;
+    }
+
+    @Transactional
+    public JourneySettings update(Journey journey, boolean enabled, int days, int periodDays, String couponCampaign) {
+        Validation v = new Validation();
+        if (days < 0 || days > 730) {
+            v.reject("days", "from 0 to 730");
+        }
+        if (periodDays < 0 || periodDays > 3650) {
+            v.reject("periodDays", "from 0 to 3650");
+        }
+        String campaign = couponCampaign == null || couponCampaign.isBlank() ? null : couponCampaign.trim().toUpperCase();
+        if (campaign != null && coupons.campaignByCode(campaign).isEmpty()) {
+            v.reject("couponCampaign", "no coupon campaign " + campaign);
+        }
+        v.throwIfInvalid();
+        JourneySettings before = settings(journey);
+        jdbc.sql("""
+                UPDATE journey_settings SET enabled = :e, days = :d, period_days = :p, coupon_campaign = :c, updated_at = :at,
+                    updated_by = :by WHERE kind = :k""")
+                .param("e", enabled).param("d", days).param("p", periodDays).param("c", campaign)
+                .param("at", OffsetDateTime.now(clock)).param("by", Callers.actorName()).param("k", journey.name()).update();
+        cache = null;
+        JourneySettings after = settings(journey);
+        audit.record("JOURNEY_UPDATED", "journey", journey.name(), before, after);
+        return after;
+    }
+
+    // --- what happened, per member
+
+    public List<JourneySend> sends(MemberId member, int limit) {
+        return jdbc.sql("SELECT * FROM journey_sends WHERE member_id = :m ORDER BY id DESC LIMIT :l")
+                .param("m", member.value()).param("l", Math.min(limit, 1000))
+                .query((rs, i) -> new JourneySend(rs.getLong("id"), rs.getString("kind"), rs.getLong("member_id"),
+                        rs.getString("occurrence"), rs.getString("status"), (Long) rs.getObject("outbox_id", Long.class),
+                        rs.getObject("created_at", OffsetDateTime.class))).list();
+    }
+
+    /** Per journey, how many occurrences ended how in the last {@code days} days. */
+    public Map<String, Map<String, Long>> counts(int days) {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        jdbc.sql("SELECT kind, status, COUNT(*) FROM journey_sends WHERE created_at >= :from GROUP BY kind, status")
+                .param("from", OffsetDateTime.now(clock).minusDays(days))
+                .query((rs, i) -> {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                    return null;
+                }).list();
+        return out;
+    }
+
+    // --- triggered by events, in the event's transaction
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(MemberEnrolled enrolled) {
+        if (enrolled.channel() == EnrolmentChannel.PORTAL || enrolled.channel() == EnrolmentChannel.IMPORT) {
+            return;
+        }
+        JourneySettings s = settings(Journey.WELCOME);
+        if (s == null || !s.enabled()) {
+            return;
+        }
+        members.find(enrolled.memberId()).ifPresent(m -> send(Journey.WELCOME, m, "welcome", vars(m, "", publicUrl + "/portal", ""), false));
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(PurchaseCompleted purchase) {
+        if (purchase.memberId() == null || purchase.history()) {
+            return;
+        }
+        JourneySettings first = settings(Journey.FIRST_PURCHASE);
+        JourneySettings upgrade = settings(Journey.TIER_UPGRADE);
+        boolean wantFirst = first != null && first.enabled();
+        boolean wantUpgrade = upgrade != null && upgrade.enabled() && purchase.mayHaveMovedUp();
+        if (!wantFirst && !wantUpgrade) {
+            return;
+        }
+        Optional<Member> found = members.find(new MemberId(purchase.memberId())).filter(m -> m.email() != null && m.active());
+        if (found.isEmpty()) {
+            return;
+        }
+        Member m = found.get();
+        if (wantFirst && jdbc.sql("SELECT COUNT(*) FROM (SELECT 1 FROM purchases WHERE member_id = :m LIMIT 2) x")
+                .param("m", m.id().value()).query(Long.class).single() == 1) {
+            send(Journey.FIRST_PURCHASE, m, "first", vars(m, "", publicUrl + "/portal", ""), false);
+        }
+        if (wantUpgrade) {
+            ProgramDefinition program = programs.active().definition();
+            TierStatus after = tiers.status(m.id(), program, OffsetDateTime.now(clock));
+            if (after.tier() != null && rank(program, after.tier().name()) > rank(program, purchase.tierBefore())) {
+                send(Journey.TIER_UPGRADE, m, "tier:" + after.tier().name() + ":" + purchase.purchaseId(),
+                        vars(m, "", publicUrl + "/portal", after.tier().name()), false);
+            }
+        }
+    }
+
+    private static int rank(ProgramDefinition program, String tier) {
+        if (tier == null || program.tiers() == null) {
+            return -1;
+        }
+        List<ProgramDefinition.Tier> levels = program.tiers().levels();
+        for (int i = 0; i < levels.size(); i++) {
+            if (levels.get(i).name().equals(tier)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // --- found by time
+
+    /** Finds and sends the time-driven journeys that are due; one instance runs it at a time. */
+    @Scheduled(fixedDelayString = "${patron.journeys.check-millis:300000}", initialDelayString = "${patron.journeys.initial-delay-millis:90000}")
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "journeys", lockAtMostFor = "PT30M")
+    public void scheduled() {
+        Map<Journey, Integer> sent = runDue();
+        if (sent.values().stream().mapToInt(Integer::intValue).sum() > 0) {
+            log.info("Journeys sent: {}", sent);
+        }
+    }
+
+    /** Runs every time-driven journey that is switched on; answers how many occurrences each recorded. */
+    public Map<Journey, Integer> runDue() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Map<Journey, Integer> done = new EnumMap<>(Journey.class);
+        for (Journey j : List.of(Journey.BIRTHDAY, Journey.SURVEY, Journey.WIN_BACK, Journey.POINTS_EXPIRING, Journey.DRAW_RESULTS)) {
+            JourneySettings s = settings(j);
+            if (s == null || !s.enabled()) {
+                continue;
+            }
+            int n = switch (j) {
+                case BIRTHDAY -> birthdays(s, now);
+                case SURVEY -> surveys(s, now);
+                case WIN_BACK -> winBacks(s, now);
+                case POINTS_EXPIRING -> expiring(s, now);
+                case DRAW_RESULTS -> drawResults(now);
+                default -> 0;
+            };
+            done.put(j, n);
+        }
+        return done;
+    }
+
+    private int birthdays(JourneySettings s, OffsetDateTime now) {
+        ZoneId zone = zone();
+        LocalDate today = now.atZoneSameInstant(zone).toLocalDate();
+        List<String> days = new ArrayList<>();
+        for (int d = 0; d <= Math.min(s.days(), 31); d++) {
+            MonthDay md = MonthDay.from(today.plusDays(d));
+            days.add("(EXTRACT(MONTH FROM birth_date) = " + md.getMonthValue() + " AND EXTRACT(DAY FROM birth_date) = " + md.getDayOfMonth() + ")");
+            if (md.getMonthValue() == 2 && md.getDayOfMonth() == 28 && !today.plusDays(d).isLeapYear()) {
+                days.add("(EXTRACT(MONTH FROM birth_date) = 2 AND EXTRACT(DAY FROM birth_date) = 29)");
+            }
+        }
+        String sql = "SELECT id FROM members WHERE status = 'ACTIVE' AND email IS NOT NULL AND birth_date IS NOT NULL AND ("
+                + String.join(" OR ", days) + ") AND id > :after ORDER BY id LIMIT :l";
+        return forEachBatch(sql, Map.of(), id -> perMember(t -> members.find(new MemberId(id)).ifPresent(m -> {
+            LocalDate birthday = m.birthDate().withYear(today.getYear());
+            if (birthday.isBefore(today)) {
+                birthday = m.birthDate().withYear(today.getYear() + 1);
+            }
+            String occurrence = "birthday:" + birthday.getYear();
+            if (alreadyRecorded(Journey.BIRTHDAY, m, occurrence)) {
+                return;
+            }
+            LocalDate day = birthday;
+            send(Journey.BIRTHDAY, m, occurrence, () -> {
+                // The gift coupon is issued only with the mail that announces it.
+                String code = s.couponCampaign() == null ? "" : coupons.campaignByCode(s.couponCampaign())
+                        .filter(c -> c.status() == Campaign.Status.ACTIVE)
+                        .map(c -> coupons.issue(c, m.id().value(), now, null).code()).orElse("");
+                return vars(m, code, publicUrl + "/portal/rewards", day.toString());
+            }, false);
+        })));
+    }
+
+    private int surveys(JourneySettings s, OffsetDateTime now) {
+        OffsetDateTime to = now.minusDays(s.days());
+        OffsetDateTime from = to.minusDays(3);
+        OffsetDateTime quiet = now.minusDays(Math.max(1, s.periodDays()));
+        String sql = """
+                SELECT p.member_id AS id, MAX(p.id) AS purchase_id FROM purchases p
+                WHERE p.member_id IS NOT NULL AND p.occurred_at >= :from AND p.occurred_at < :to AND p.member_id > :after
+                  AND NOT EXISTS (SELECT 1 FROM journey_sends s WHERE s.kind = 'SURVEY' AND s.member_id = p.member_id AND s.created_at >= :quiet)
+                GROUP BY p.member_id ORDER BY p.member_id LIMIT :l""";
+        return forEachBatchRows(sql, Map.of("from", from, "to", to, "quiet", quiet), (id, purchaseId) ->
+                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                        .ifPresent(m -> {
+                            String occurrence = "purchase:" + purchaseId;
+                            if (alreadyRecorded(Journey.SURVEY, m, occurrence)) {
+                                return;
+                            }
+                            send(Journey.SURVEY, m, occurrence, () -> vars(m, "",
+                                    feedback.invitationLink(m.id(), Feedback.Kind.NPS, storeOf(purchaseId), purchaseId), ""), false);
+                        })));
+    }
+
+    private int winBacks(JourneySettings s, OffsetDateTime now) {
+        OffsetDateTime cutoff = now.minusDays(s.days());
+        // Only members who lapsed recently: switching the journey on does not mail everyone who ever left.
+        String sql = """
+                SELECT p.member_id AS id, MAX(p.id) AS purchase_id FROM purchases p
+                WHERE p.member_id IS NOT NULL AND p.occurred_at >= :from AND p.occurred_at < :cutoff AND p.member_id > :after
+                  AND NOT EXISTS (SELECT 1 FROM purchases q WHERE q.member_id = p.member_id AND q.occurred_at >= :cutoff)
+                GROUP BY p.member_id ORDER BY p.member_id LIMIT :l""";
+        return forEachBatchRows(sql, Map.of("from", cutoff.minusDays(14), "cutoff", cutoff), (id, purchaseId) ->
+                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                        .ifPresent(m -> send(Journey.WIN_BACK, m, "after:" + purchaseId, vars(m, "", publicUrl + "/portal", ""), false))));
+    }
+
+    private int expiring(JourneySettings s, OffsetDateTime now) {
+        String sql = """
+                SELECT l.member_id AS id, MIN(l.expires_at) AS first_expiry, SUM(l.remaining) AS points FROM point_lots l
+                WHERE l.remaining > 0 AND l.expires_at > :now AND l.expires_at <= :horizon AND l.member_id > :after
+                GROUP BY l.member_id ORDER BY l.member_id LIMIT :l""";
+        int[] count = {0};
+        long after = 0;
+        for (int b = 0; b < BATCHES_PER_RUN_MAX; b++) {
+            List<Object[]> rows = jdbc.sql(sql).param("now", now).param("horizon", now.plusDays(s.days())).param("after", after)
+                    .param("l", BATCH).query((rs, i) -> new Object[] {rs.getLong(1), rs.getObject(2, OffsetDateTime.class), rs.getLong(3)})
+                    .list();
+            for (Object[] row : rows) {
+                long id = (Long) row[0];
+                OffsetDateTime first = (OffsetDateTime) row[1];
+                long points = (Long) row[2];
+                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                        .ifPresent(m -> {
+                            String date = first.atZoneSameInstant(zone()).toLocalDate().toString();
+                            if (send(Journey.POINTS_EXPIRING, m, "expiring:" + date, vars(m, "", publicUrl + "/portal/points",
+                                    points + " / " + date), false)) {
+                                count[0]++;
+                            }
+                        }));
+                after = id;
+            }
+            if (rows.size() < BATCH) {
+                break;
+            }
+        }
+        return count[0];
+    }
+
+    private int drawResults(OffsetDateTime now) {
+        int count = 0;
+        for (long drawId : draws.drawnSince(now.minusDays(7), 100)) {
+            Draws.Draw draw = draws.get(drawId);
+            Map<Long, String> prizes = new java.util.HashMap<>();
+            draw.winners().forEach(w -> {
+                if (w.memberId() != null) {
+                    prizes.merge(w.memberId(), w.prize(), (a, b) -> a + ", " + b);
+                }
+            });
+            long after = 0;
+            for (int b = 0; b < BATCHES_PER_RUN_MAX; b++) {
+                List<Long> ids = draws.participants(drawId, after, BATCH);
+                for (long id : ids) {
+                    boolean[] sent = {false};
+                    perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                            .ifPresent(m -> {
+                                String prize = prizes.get(id);
+                                String extra = prize == null ? draw.name() : draw.name() + ": " + prize;
+                                sent[0] = send(Journey.DRAW_RESULTS, m, "draw:" + drawId,
+                                        vars(m, "", publicUrl + "/draws/" + draw.code(), extra), prize != null);
+                            }));
+                    count += sent[0] ? 1 : 0;
+                    after = id;
+                }
+                if (ids.size() < BATCH) {
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
+    // --- the one way a journey mail is sent
+
+    private boolean alreadyRecorded(Journey journey, Member m, String occurrence) {
+        return jdbc.sql("SELECT COUNT(*) FROM journey_sends WHERE kind = :k AND member_id = :m AND occurrence = :o")
+                .param("k", journey.name()).param("m", m.id().value()).param("o", occurrence).query(Long.class).single() > 0;
+    }
+
+    private long marketingThisWeek(Member m, OffsetDateTime now) {
+        OffsetDateTime from = now.minusDays(7);
+        long journeys = jdbc.sql("""
+                SELECT COUNT(*) FROM journey_sends WHERE member_id = :m AND status = 'QUEUED' AND created_at >= :from
+                  AND kind IN ('FIRST_PURCHASE', 'BIRTHDAY', 'SURVEY', 'WIN_BACK', 'TIER_UPGRADE', 'DRAW_RESULTS')""")
+                .param("m", m.id().value()).param("from", from).query(Long.class).single();
+        long newsletters = jdbc.sql("""
+                SELECT COUNT(*) FROM newsletter_recipients WHERE member_id = :m AND holdout = FALSE AND outbox_id IS NOT NULL
+                  AND created_at >= :from""")
+                .param("m", m.id().value()).param("from", from).query(Long.class).single();
+        return journeys + newsletters;
+    }
+
+    /**
+     * Records the occurrence and, unless the member may not get it, queues its mail, in the caller's
+     * transaction. Answers whether this call recorded it (false: it was recorded before).
+     * {@code transactional} sends a marketing journey's mail as a service one (a draw's winner).
+     */
+    private boolean send(Journey journey, Member m, String occurrence, MailComposer.Variables vars, boolean transactional) {
+        return send(journey, m, occurrence, () -> vars, transactional);
+    }
+
+    /** As above, with the variables worked out only once the occurrence is claimed for a mail (a coupon, a survey link). */
+    private boolean send(Journey journey, Member m, String occurrence, java.util.function.Supplier<MailComposer.Variables> vars,
+                         boolean transactional) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        boolean marketing = journey.marketing() && !transactional;
+        String status = m.email() == null ? "NO_EMAIL"
+                : marketing && !m.emailConsent().granted() ? "NO_CONSENT"
+                : marketing && marketingThisWeek(m, now) >= marketingPerWeek ? "THROTTLED"
+                : "QUEUED";
+        int inserted;
+        try {
+            inserted = jdbc.sql("""
+                    INSERT INTO journey_sends (kind, member_id, occurrence, status, created_at) VALUES (:k, :m, :o, :s, :at)
+                    ON CONFLICT DO NOTHING""")
+                    .param("k", journey.name()).param("m", m.id().value()).param("o", occurrence).param("s", status).param("at", now)
+                    .update();
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // H2 may report a concurrent instance's insert instead of skipping it: the occurrence is taken either way.
+            inserted = 0;
+        }
+        if (inserted == 0 || !"QUEUED".equals(status)) {
+            return inserted == 1;
+        }
+        long outboxId = mailer.queue(composer.composeForMember(journey.mailName(), m.language(), m.id(), m.email(), vars.get(), marketing));
+        jdbc.sql("UPDATE journey_sends SET outbox_id = :o WHERE kind = :k AND member_id = :m AND occurrence = :occ")
+                .param("o", outboxId).param("k", journey.name()).param("m", m.id().value()).param("occ", occurrence).update();
+        return true;
+    }
+
+    /** One member's occurrence in a transaction of its own; a failure is logged and the run goes on with the next member. */
+    private void perMember(java.util.function.Consumer<org.springframework.transaction.TransactionStatus> work) {
+        try {
+            transactions.executeWithoutResult(work);
+        } catch (RuntimeException e) {
+            log.warn("A journey occurrence failed and will be tried again on the next run: {}", e.toString());
+        }
+    }
+
+    private MailComposer.Variables vars(Member m, String coupon, String link, String extra) {
+        String card = members.primaryCard(m.id()).map(c -> c.number().value()).orElse("");
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        String balance = String.valueOf(ledger.account(m.id(), now).available());
+        String tier = "";
+        try {
+            ProgramDefinition program = programs.active().definition();
+            if (program.tiers() != null && !program.tiers().levels().isEmpty()) {
+                TierStatus status = tiers.status(m.id(), program, now);
+                tier = status.tier() == null ? "" : status.tier().name();
+            }
+        } catch (RuntimeException e) {
+            log.debug("No tier for member {}: {}", m.id().value(), e.toString());
+        }
+        return new MailComposer.Variables(m.firstName(), card, balance, tier, coupon, link, extra);
+    }
+
+    private Long storeOf(long purchaseId) {
+        return jdbc.sql("SELECT store_id FROM purchases WHERE id = :id").param("id", purchaseId).query(Long.class).optional().orElse(null);
+    }
+
+    private ZoneId zone() {
+        try {
+            return ZoneId.of(programs.active().definition().timeZone());
+        } catch (RuntimeException e) {
+            return ZoneId.of("UTC");
+        }
+    }
+
+    private int forEachBatch(String sql, Map<String, Object> params, java.util.function.LongConsumer each) {
+        int count = 0;
+        long after = 0;
+        for (int b = 0; b < BATCHES_PER_RUN_MAX; b++) {
+            List<Long> ids = jdbc.sql(sql).params(params).param("after", after).param("l", BATCH).query(Long.class).list();
+            for (long id : ids) {
+                each.accept(id);
+                count++;
+                after = id;
+            }
+            if (ids.size() < BATCH) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    private int forEachBatchRows(String sql, Map<String, Object> params, java.util.function.BiConsumer<Long, Long> each) {
+        int count = 0;
+        long after = 0;
+        for (int b = 0; b < BATCHES_PER_RUN_MAX; b++) {
+            List<long[]> rows = jdbc.sql(sql).params(params).param("after", after).param("l", BATCH)
+                    .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+            for (long[] row : rows) {
+                each.accept(row[0], row[1]);
+                count++;
+                after = row[0];
+            }
+            if (rows.size() < BATCH) {
+                break;
+            }
+        }
+        return count;
+    }
+
+}

@@ -1,0 +1,163 @@
+package io.patron.journeys.web;
+
+import io.patron.common.Language;
+import io.patron.common.ProblemException;
+import io.patron.journeys.Journey;
+import io.patron.journeys.Journeys;
+import io.patron.members.MemberId;
+import io.patron.members.Members;
+import io.patron.messaging.MailComposer;
+import io.patron.messaging.MailTemplates;
+import io.patron.messaging.Mailer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Journeys and mail templates in the admin: switch each journey on or off with its numbers, edit a
+ * mail's subject and bodies per language with a preview, and a member's delivery log.
+ */
+@Controller
+@RequestMapping("/admin/journeys")
+@PreAuthorize("hasAnyRole('ADMIN','MARKETER')")
+class JourneyAdminController {
+
+    private final Journeys journeys;
+    private final MailTemplates templates;
+    private final MailComposer composer;
+    private final Mailer mailer;
+    private final Members members;
+
+    JourneyAdminController(Journeys journeys, MailTemplates templates, MailComposer composer, Mailer mailer, Members members) {
+        this.journeys = journeys;
+        this.templates = templates;
+        this.composer = composer;
+        this.mailer = mailer;
+        this.members = members;
+    }
+
+    @GetMapping
+    String page(Model model) {
+        model.addAttribute("settings", journeys.settings());
+        model.addAttribute("counts", journeys.counts(30));
+        model.addAttribute("edited", templates.list());
+        model.addAttribute("mailNames", mailNames());
+        model.addAttribute("languages", Language.values());
+        return "journeys/admin";
+    }
+
+    private List<String> mailNames() {
+        List<String> names = new ArrayList<>(Arrays.stream(Journey.values()).map(Journey::mailName).toList());
+        templates.names().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        return names;
+    }
+
+    @PostMapping("/{kind}")
+    String update(@PathVariable String kind, @RequestParam(defaultValue = "false") boolean enabled, @RequestParam(defaultValue = "0") int days,
+                  @RequestParam(defaultValue = "0") int periodDays, @RequestParam(required = false) String couponCampaign,
+                  RedirectAttributes redirect) {
+        try {
+            journeys.update(Journey.parse(kind), enabled, days, periodDays, couponCampaign);
+            redirect.addFlashAttribute("notice", "journeys.saved");
+        } catch (ProblemException e) {
+            redirect.addFlashAttribute("problem", e.violations().get(0).field() + ": " + e.violations().get(0).message());
+        }
+        return "redirect:/admin/journeys";
+    }
+
+    /** The editor of one mail in one language: the edited template, or the built-in text to start from. */
+    @GetMapping("/templates")
+    String editor(@RequestParam String name, @RequestParam String language, Model model) {
+        Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
+        var edited = templates.find(name, lang);
+        model.addAttribute("name", name);
+        model.addAttribute("language", lang);
+        model.addAttribute("edited", edited.isPresent());
+        if (edited.isPresent()) {
+            model.addAttribute("subject", edited.get().subject());
+            model.addAttribute("text", edited.get().text());
+            model.addAttribute("html", edited.get().html());
+        } else {
+            var sample = sample(name, lang);
+            model.addAttribute("subject", sample.subject());
+            model.addAttribute("text", sample.text().replaceAll("(?s)\\n\\n--\\n.*$", ""));
+            model.addAttribute("html", "");
+        }
+        model.addAttribute("variables", MailTemplates.VARIABLES);
+        model.addAttribute("previewDoc", previewDoc(name, lang));
+        return "journeys/template";
+    }
+
+    /** The preview as a whole document for a sandboxed iframe's srcdoc (an edited HTML body never runs in the admin page). */
+    private String previewDoc(String name, Language lang) {
+        var mail = sample(name, lang);
+        return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\"><p><strong>"
+                + org.springframework.web.util.HtmlUtils.htmlEscape(mail.subject()) + "</strong></p><pre style=\"white-space:pre-wrap\">"
+                + org.springframework.web.util.HtmlUtils.htmlEscape(mail.text()) + "</pre><hr>" + (mail.html() == null ? "" : mail.html())
+                + "</body></html>";
+    }
+
+    @PostMapping("/templates")
+    String save(@RequestParam String name, @RequestParam String language, @RequestParam String subject, @RequestParam String text,
+                @RequestParam(required = false) String html, @RequestParam(defaultValue = "save") String action, Model model,
+                RedirectAttributes redirect) {
+        Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
+        try {
+            if ("delete".equals(action)) {
+                templates.delete(name, lang);
+                redirect.addFlashAttribute("notice", "journeys.template.deleted");
+                return "redirect:/admin/journeys";
+            }
+            templates.save(name, lang, subject, text, html);
+            redirect.addFlashAttribute("notice", "journeys.saved");
+            return "redirect:/admin/journeys/templates?name=" + name + "&language=" + lang.name();
+        } catch (ProblemException e) {
+            model.addAttribute("errors", e.violations());
+            model.addAttribute("name", name);
+            model.addAttribute("language", lang);
+            model.addAttribute("edited", templates.find(name, lang).isPresent());
+            model.addAttribute("subject", subject);
+            model.addAttribute("text", text);
+            model.addAttribute("html", html);
+            model.addAttribute("variables", MailTemplates.VARIABLES);
+            model.addAttribute("previewDoc", previewDoc(name, lang));
+            return "journeys/template";
+        }
+    }
+
+    /** The mail as a sample member would get it now (the edited template if saved, else the built-in one). */
+    @GetMapping("/templates/preview")
+    String preview(@RequestParam String name, @RequestParam String language, Model model) {
+        Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
+        model.addAttribute("mail", sample(name, lang));
+        return "journeys/preview";
+    }
+
+    private io.patron.messaging.Mail sample(String name, Language lang) {
+        if (templates.find(name, lang).isEmpty() && Arrays.stream(Journey.values()).noneMatch(j -> j.mailName().equals(name))) {
+            // A new template of its own (for newsletters): nothing built in to start from.
+            return new io.patron.messaging.Mail(name, null, "member@example.org", "", "", null);
+        }
+        return composer.composeForMember(name, lang, new MemberId(0), "member@example.org", new MailComposer.Variables("Anna",
+                "2000000000015", "1250", "Gold", "GIFT-7KQ2-ABCD", "https://patron.example/portal", "2027-03-01"), true);
+    }
+
+    /** A member's delivery log: every journey occurrence and every mail, with its state. */
+    @GetMapping("/members/{id}")
+    @PreAuthorize("hasAnyRole('ADMIN','MARKETER','SUPPORT')")
+    String deliveries(@PathVariable long id, Model model) {
+        model.addAttribute("member", members.get(new MemberId(id)));
+        model.addAttribute("sends", journeys.sends(new MemberId(id), 200));
+        model.addAttribute("mails", mailer.forMember(new MemberId(id), 200));
+        return "journeys/member";
+    }
+}
