@@ -15,7 +15,7 @@ public record SegmentDefinition(List<String> languages, List<String> categories,
                                 List<Integer> birthMonths, Integer enrolledDaysMin, Integer enrolledDaysMax,
                                 Integer lastPurchaseDaysMin, Integer lastPurchaseDaysMax, Boolean purchasedEver,
                                 Integer windowDays, Integer purchasesMin, Integer purchasesMax, BigDecimal spendMin,
-                                BigDecimal spendMax, Integer referralsMin, List<String> tiers) {
+                                BigDecimal spendMax, Integer referralsMin, List<String> tiers, List<String> rfmClasses) {
 
     public SegmentDefinition {
         languages = clean(languages);
@@ -23,6 +23,7 @@ public record SegmentDefinition(List<String> languages, List<String> categories,
         stores = clean(stores);
         birthMonths = birthMonths == null ? List.of() : List.copyOf(birthMonths);
         tiers = clean(tiers);
+        rfmClasses = clean(rfmClasses).stream().map(c -> c.toUpperCase(java.util.Locale.ROOT)).toList();
     }
 
     private static List<String> clean(List<String> values) {
@@ -31,14 +32,15 @@ public record SegmentDefinition(List<String> languages, List<String> categories,
 
     /** Everyone (no condition). */
     public static SegmentDefinition everyone() {
-        return new SegmentDefinition(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SegmentDefinition(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** The same members, narrowed to those who did (or did not) agree to marketing mail. */
     public SegmentDefinition withEmailConsent(boolean consent) {
         return new SegmentDefinition(languages, categories, consent, stores, birthMonths, enrolledDaysMin, enrolledDaysMax,
                 lastPurchaseDaysMin, lastPurchaseDaysMax, purchasedEver, windowDays, purchasesMin, purchasesMax, spendMin, spendMax,
-                referralsMin, tiers);
+                referralsMin, tiers, rfmClasses);
     }
 
     /** Whether any condition needs the purchases of a window. */

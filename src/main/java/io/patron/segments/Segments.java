@@ -87,6 +87,12 @@ public class Segments {
         if (d.referralsMin() != null && d.referralsMin() < 0) {
             v.reject("definition.referralsMin", "0 or more");
         }
+        for (String c : d.rfmClasses()) {
+            if (java.util.Arrays.stream(Rfm.RfmClass.values()).noneMatch(k -> k.name().equals(c))) {
+                v.reject("definition.rfmClasses", "classes among " + java.util.Arrays.toString(Rfm.RfmClass.values()));
+                break;
+            }
+        }
         if (!d.tiers().isEmpty()) {
             var ladder = programs.active().definition().tiers();
             if (ladder == null || d.tiers().stream().anyMatch(t -> ladder.named(t) == null)) {

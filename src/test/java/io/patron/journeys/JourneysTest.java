@@ -237,6 +237,52 @@ class JourneysTest extends IntegrationTest {
                 "journey-tier-upgrade");
     }
 
+    @Autowired
+    io.patron.program.Programs programs;
+
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Test
+    void drawResultsReachEveryParticipantOnceAndWinnersWhateverTheirConsent() {
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        int original = programs.active().version();
+        String code = "JD" + System.nanoTime() % 100_000_000L;
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Api.Response created = admin.post("/api/v1/draws", Api.json(Map.of("code", code, "name", "Journey draw",
+                "entryFrom", now.minusHours(1).toString(), "entryTo", now.plusHours(1).toString(), "autoDraw", false,
+                "prizes", List.of(Map.of("name", "Mug", "quantity", 2)))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long drawId = created.json().path("id").asLong();
+        try {
+            var document = (tools.jackson.databind.node.ObjectNode) json.readTree(programs.documentJson(original));
+            ((tools.jackson.databind.node.ArrayNode) document.get("rules")).add(json.valueToTree(Map.of("id", "journey-tickets",
+                    "name", "A ticket a sale", "condition", "true", "effect", Map.of("type", "DRAW_TICKETS", "value", 1, "draw", code),
+                    "stacking", "STACK")));
+            programs.save(json.writeValueAsString(document), "journey draw test", true);
+            List<Long> people = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long id = member("draw" + i + "-" + System.nanoTime() + "@example.org", i % 2 == 0, null, "en");
+                buy(card(id), 100);
+                people.add(id);
+            }
+            assertThat(admin.post("/api/v1/draws/" + drawId + "/close", "").status()).isEqualTo(200);
+            var drawn = admin.post("/api/v1/draws/" + drawId + "/draw", "").json();
+            List<Long> winners = new ArrayList<>();
+            drawn.path("winners").forEach(w -> winners.add(w.path("memberId").asLong()));
+            assertThat(winners).hasSize(2);
+            journeys.runDue();
+            journeys.runDue();
+            for (int i = 0; i < people.size(); i++) {
+                long id = people.get(i);
+                String expected = winners.contains(id) || i % 2 == 0 ? "QUEUED" : "NO_CONSENT";
+                assertThat(sends(id).get("DRAW_RESULTS")).as("member " + i).containsExactly(expected);
+            }
+        } finally {
+            programs.activate(original);
+        }
+    }
+
     private static String header(MimeMessage m, String name) {
         try {
             return m.getHeader(name, null);

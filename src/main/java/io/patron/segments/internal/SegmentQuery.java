@@ -52,6 +52,10 @@ public record SegmentQuery(String from, String where, Map<String, Object> params
             }
             where.append(")");
         }
+        if (!d.rfmClasses().isEmpty()) {
+            where.append(" AND m.id IN (SELECT member_id FROM member_rfm WHERE rfm_class IN (:rfmClasses))");
+            params.put("rfmClasses", d.rfmClasses());
+        }
         if (!d.languages().isEmpty()) {
             where.append(" AND m.language IN (:languages)");
             params.put("languages", d.languages().stream().map(String::toLowerCase).toList());

@@ -33,7 +33,8 @@ class SegmentAdminController {
     record SegmentForm(String code, String name, String languages, String categories, String emailConsent, String stores,
                        String birthMonths, Integer enrolledDaysMin, Integer enrolledDaysMax, Integer lastPurchaseDaysMin,
                        Integer lastPurchaseDaysMax, String purchasedEver, Integer windowDays, Integer purchasesMin,
-                       Integer purchasesMax, BigDecimal spendMin, BigDecimal spendMax, Integer referralsMin, String tiers) {
+                       Integer purchasesMax, BigDecimal spendMin, BigDecimal spendMax, Integer referralsMin, String tiers,
+                       String rfmClasses) {
 
         static SegmentForm of(Segment s) {
             SegmentDefinition d = s.definition();
@@ -42,7 +43,8 @@ class SegmentAdminController {
                     String.join(", ", d.birthMonths().stream().map(String::valueOf).toList()), d.enrolledDaysMin(),
                     d.enrolledDaysMax(), d.lastPurchaseDaysMin(), d.lastPurchaseDaysMax(),
                     d.purchasedEver() == null ? "" : d.purchasedEver().toString(), d.windowDays(), d.purchasesMin(),
-                    d.purchasesMax(), d.spendMin(), d.spendMax(), d.referralsMin(), String.join(", ", d.tiers()));
+                    d.purchasesMax(), d.spendMin(), d.spendMax(), d.referralsMin(), String.join(", ", d.tiers()),
+                    String.join(", ", d.rfmClasses()));
         }
 
         SegmentDefinition definition() {
@@ -54,7 +56,7 @@ class SegmentAdminController {
             }
             return new SegmentDefinition(split(languages), split(categories), bool(emailConsent), split(stores), months,
                     enrolledDaysMin, enrolledDaysMax, lastPurchaseDaysMin, lastPurchaseDaysMax, bool(purchasedEver), windowDays,
-                    purchasesMin, purchasesMax, spendMin, spendMax, referralsMin, split(tiers));
+                    purchasesMin, purchasesMax, spendMin, spendMax, referralsMin, split(tiers), split(rfmClasses));
         }
 
         private static Boolean bool(String value) {
@@ -69,9 +71,10 @@ class SegmentAdminController {
     @GetMapping
     String list(Model model) {
         model.addAttribute("segments", segments.list());
+        model.addAttribute("rfmClasses", io.patron.segments.Rfm.RfmClass.values());
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new SegmentForm("", "", "", "", "", "", "", null, null, null, null, "", 365, null, null, null,
-                    null, null, ""));
+                    null, null, "", ""));
         }
         return "segments/index";
     }
