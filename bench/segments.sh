@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Patron's segment bench (the messaging/segments issue), on PostgreSQL: 1,000,000 members (generated
-# and imported with the jar, like bench/run.sh) and 3,000,000 purchases over a year (inserted with
-# SQL), then POST /api/v1/segments/count for several definitions, each beside a baseline measured in
+# and imported with the jar, like bench/run.sh) and 1 to 5 purchases a member, 3,000,000 in all, over a
+# year (inserted with SQL), then POST /api/v1/segments/count for several definitions, each beside a baseline measured in
 # the same run: PostgreSQL counting the members table alone.
 #   bench/segments.sh [MEMBERS]   (default 1000000)
 set -euo pipefail
@@ -30,10 +30,10 @@ echo "== 3 purchases a member on average over the last year (SQL)"
 $PSQL -d $DB <<'SQL'
 INSERT INTO purchases (id, store_id, receipt_id, member_id, occurred_at, recorded_at, program_version, currency, subtotal,
     discount_total, points_redeemed, points_value, total, eligible_paid, points_earned, request_hash, response)
-SELECT nextval('purchase_seq'), 1, 'SEG-' || g, 1 + (g * 7919) % (SELECT MAX(id) FROM members),
-       now() - (g % 365) * interval '1 day', now(), 1, 'RUB', 100 + g % 2000, 0, 0, 0, 100 + g % 2000, 100 + g % 2000,
-       0, 'bench', '{}'
-FROM generate_series(1, 3 * (SELECT COUNT(*) FROM members)) AS g;
+SELECT nextval('purchase_seq'), 1, 'SEG-' || m.id || '-' || g, m.id,
+       now() - ((m.id * 7 + g * 131) % 365) * interval '1 day', now(), 1, 'RUB', 100 + (m.id * 13 + g * 17) % 2000, 0, 0, 0,
+       100 + (m.id * 13 + g * 17) % 2000, 100 + (m.id * 13 + g * 17) % 2000, 0, 'bench', '{}'
+FROM members m CROSS JOIN LATERAL generate_series(1, 1 + (m.id % 5)) AS g;
 VACUUM ANALYZE;
 SQL
 count() {

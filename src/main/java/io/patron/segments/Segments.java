@@ -40,9 +40,14 @@ public class Segments {
     private final JsonMapper json;
     private final AuditLog audit;
     private final Clock clock;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
+    private final boolean postgresql;
 
-    Segments(JdbcClient jdbc, io.patron.program.Programs programs, JsonMapper json, AuditLog audit, Clock clock) {
+    Segments(JdbcClient jdbc, io.patron.program.Programs programs, JsonMapper json, AuditLog audit, Clock clock,
+             org.springframework.transaction.support.TransactionTemplate transactions, javax.sql.DataSource dataSource) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.postgresql = isPostgresql(dataSource);
         this.programs = programs;
         this.json = json;
         this.audit = audit;
@@ -102,10 +107,28 @@ public class Segments {
         v.throwIfInvalid();
     }
 
-    /** How many members the definition holds now. */
+    /**
+     * How many members the definition holds now. On PostgreSQL the count runs without parallel
+     * workers: a parallel plan makes every worker aggregate all the window's purchases again, which
+     * costs more than it saves (see V15 and docs/performance.md).
+     */
     public long count(SegmentDefinition d) {
         check(d);
-        return select(d, "COUNT(*)", "").query(Long.class).single();
+        if (!postgresql) {
+            return select(d, "COUNT(*)", "").query(Long.class).single();
+        }
+        return transactions.execute(status -> {
+            jdbc.sql("SET LOCAL max_parallel_workers_per_gather = 0").update();
+            return select(d, "COUNT(*)", "").query(Long.class).single();
+        });
+    }
+
+    private static boolean isPostgresql(javax.sql.DataSource dataSource) {
+        try (var connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot tell the database product", e);
+        }
     }
 
     /** Whether one member belongs to the definition now (one query, by the member's id). */
