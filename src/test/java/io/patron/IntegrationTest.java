@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.draws.initial-delay-millis=86400000",
         "patron.partners.initial-delay-millis=86400000",
         "patron.journeys.initial-delay-millis=86400000",
-        "patron.segments.rfm-initial-delay-millis=86400000"})
+        "patron.segments.rfm-initial-delay-millis=86400000",
+        "patron.analytics.initial-delay-millis=86400000"})
 @Import(IntegrationTest.CleanDatabase.class)
 public abstract class IntegrationTest {
 

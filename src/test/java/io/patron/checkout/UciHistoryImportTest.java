@@ -63,7 +63,57 @@ class UciHistoryImportTest extends IntegrationTest {
         assertThat(again.unmatchedReturnLines()).isZero();
         assertThat(again.membersCreated()).isZero();
         assertThat(again.invoicesAlreadyImported()).isEqualTo(expected.saleInvoices.size() + expected.cancellationInvoices.size());
+
+        // The analytics issue's correctness check: what the dashboard shows for the store equals the
+        // same numbers worked out here from the files, with this test's own small code.
+        analytics.catchUp(java.time.OffsetDateTime.parse("2999-01-01T00:00:00Z"));
+        var period = new io.patron.analytics.Analytics.Period(java.time.LocalDate.parse("2010-12-01"), java.time.LocalDate.parse("2011-12-31"));
+        var m = analytics.measures(period, store.id().value());
+        Map<String, Long> invoicesPerCustomer = new HashMap<>();
+        expected.invoiceCustomer.forEach((invoice, customer) -> invoicesPerCustomer.merge(customer, 1L, Long::sum));
+        BigDecimal sales = expected.invoiceAmount.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(m.receipts()).as("purchase invoices").isEqualTo(expected.saleInvoices.size());
+        assertThat(m.memberReceipts()).as("purchase invoices with a customer").isEqualTo(expected.invoiceCustomer.size());
+        assertThat(m.activeMembers()).as("customers with a purchase").isEqualTo(invoicesPerCustomer.size());
+        assertThat(m.sales()).as("revenue").isEqualByComparingTo(sales);
+        assertThat(m.averageCheck()).as("average check")
+                .isEqualByComparingTo(sales.divide(BigDecimal.valueOf(expected.saleInvoices.size()), 2, java.math.RoundingMode.HALF_UP));
+        long repeat = invoicesPerCustomer.values().stream().filter(n -> n >= 2).count();
+        assertThat(m.repeatMembers()).as("customers with two purchases or more").isEqualTo(repeat);
+        assertThat(m.repeatRate()).as("repeat-purchase rate").isEqualByComparingTo(BigDecimal.valueOf(repeat)
+                .divide(BigDecimal.valueOf(invoicesPerCustomer.size()), 4, java.math.RoundingMode.HALF_UP));
+        // Monthly cohort retention: customers by the month of their first purchase, and how many bought k months later.
+        Map<String, java.time.YearMonth> first = new HashMap<>();
+        Map<String, Set<java.time.YearMonth>> active = new HashMap<>();
+        expected.invoiceCustomer.forEach((invoice, customer) -> {
+            java.time.YearMonth month = java.time.YearMonth.from(expected.invoiceDay.get(invoice));
+            first.merge(customer, month, (x, y) -> x.isBefore(y) ? x : y);
+            active.computeIfAbsent(customer, c -> new HashSet<>()).add(month);
+        });
+        Map<java.time.YearMonth, long[]> cohorts = new java.util.TreeMap<>();
+        first.forEach((customer, month) -> {
+            long[] row = cohorts.computeIfAbsent(month, k -> new long[13]);
+            for (java.time.YearMonth a : active.get(customer)) {
+                int k = (int) java.time.temporal.ChronoUnit.MONTHS.between(month, a);
+                if (k < 13) {
+                    row[k]++;
+                }
+            }
+        });
+        var shown = analytics.cohorts(java.time.LocalDate.parse("2010-12-01"), java.time.LocalDate.parse("2011-12-31"), store.id().value(), 13);
+        assertThat(shown).hasSize(cohorts.size());
+        int i = 0;
+        for (var e : cohorts.entrySet()) {
+            var c = shown.get(i++);
+            assertThat(java.time.YearMonth.from(c.month())).isEqualTo(e.getKey());
+            for (int k = 0; k < c.retained().size(); k++) {
+                assertThat(c.retained().get(k)).as("cohort " + e.getKey() + " +" + k).isEqualTo(e.getValue()[k]);
+            }
+        }
     }
+
+    @Autowired
+    io.patron.analytics.Analytics analytics;
 
     /** Counts the data set with its own naive reading: split on commas outside quotes. */
     private static Expected count() throws IOException {
@@ -104,9 +154,15 @@ class UciHistoryImportTest extends IntegrationTest {
                         e.cancellationInvoices.add(invoice);
                     } else {
                         e.saleRows++;
-                        if (e.saleInvoices.add(invoice) && customer.isEmpty()) {
-                            e.anonymousSales.add(invoice);
+                        if (e.saleInvoices.add(invoice)) {
+                            if (customer.isEmpty()) {
+                                e.anonymousSales.add(invoice);
+                            } else {
+                                e.invoiceCustomer.put(invoice, customer);
+                            }
+                            e.invoiceDay.put(invoice, java.time.LocalDate.parse(f.get(4).substring(0, 10)));
                         }
+                        e.invoiceAmount.merge(invoice, price.multiply(BigDecimal.valueOf(quantity)), BigDecimal::add);
                     }
                 }
             }
@@ -147,5 +203,9 @@ class UciHistoryImportTest extends IntegrationTest {
         final Set<String> anonymousSales = new HashSet<>();
         final Set<String> cancellationInvoices = new HashSet<>();
         final Set<String> customers = new HashSet<>();
+        /** Sale invoices with a customer: whose they are, on which (London) day, for how much. */
+        final Map<String, String> invoiceCustomer = new HashMap<>();
+        final Map<String, java.time.LocalDate> invoiceDay = new HashMap<>();
+        final Map<String, BigDecimal> invoiceAmount = new HashMap<>();
     }
 }

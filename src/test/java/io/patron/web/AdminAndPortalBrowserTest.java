@@ -185,7 +185,22 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "return Chart.getChart(document.getElementById('chart-points')) !== undefined"));
         assertThat(driver.findElements(By.cssSelector("#backtest-rules tr"))).hasSizeGreaterThan(1);
+
+        // The analytics dashboard of that store, its charts drawn.
+        analytics.catchUp(java.time.OffsetDateTime.parse("2999-01-01T00:00:00Z"));
+        long storeId = stores.findByCode(code).orElseThrow().id().value();
+        driver.get(url("/admin/analytics?storeId=" + storeId + "&from=" + day.toLocalDate().minusDays(1) + "&to="
+                + java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("measures")));
+        assertThat(driver.findElement(By.id("active")).getText()).isEqualTo("3");
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return Chart.getChart(document.getElementById('chart-sales')) !== undefined"
+                        + " && Chart.getChart(document.getElementById('chart-participation')) !== undefined"));
+        assertThat(driver.findElements(By.cssSelector("#cohorts tr"))).hasSizeGreaterThan(1);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.patron.analytics.Analytics analytics;
 
     /** Signs a member in to the portal by the link the Outbox shows (the admin must be signed in). */
     private void portalSignIn(String email) {

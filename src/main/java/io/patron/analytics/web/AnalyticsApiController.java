@@ -1,0 +1,73 @@
+package io.patron.analytics.web;
+
+import io.patron.analytics.Analytics;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The dashboard's numbers for BI tools: JSON, or CSV with {@code format=csv}. */
+@RestController
+@RequestMapping("/api/v1/analytics")
+@Tag(name = "Analytics", description = "Measures of the programme from the roll-ups, with comparison periods")
+@PreAuthorize("hasAnyRole('ADMIN','MARKETER','ANALYST')")
+class AnalyticsApiController {
+
+    private final Analytics analytics;
+
+    AnalyticsApiController(Analytics analytics) {
+        this.analytics = analytics;
+    }
+
+    @GetMapping("/summary")
+    @Operation(summary = "Measures of a period of local days (both included), with the previous period and the year before")
+    ResponseEntity<?> summary(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                              @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                              @RequestParam Optional<Long> storeId, @RequestParam Optional<String> format) {
+        Analytics.Summary s = analytics.summary(new Analytics.Period(from, to), storeId.orElse(null));
+        if (format.filter("csv"::equalsIgnoreCase).isPresent()) {
+            return csv("summary", Csv.summary(s));
+        }
+        return ResponseEntity.ok(s);
+    }
+
+    @GetMapping("/daily")
+    @Operation(summary = "Receipts and sales per day of a period")
+    ResponseEntity<?> daily(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                            @RequestParam Optional<Long> storeId, @RequestParam Optional<String> format) {
+        List<Analytics.DayPoint> days = analytics.daily(new Analytics.Period(from, to), storeId.orElse(null));
+        if (format.filter("csv"::equalsIgnoreCase).isPresent()) {
+            return csv("daily", Csv.daily(days));
+        }
+        return ResponseEntity.ok(days);
+    }
+
+    @GetMapping("/cohorts")
+    @Operation(summary = "Monthly retention cohorts by the month of the first purchase")
+    ResponseEntity<?> cohorts(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                              @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                              @RequestParam Optional<Long> storeId, @RequestParam Optional<Integer> months,
+                              @RequestParam Optional<String> format) {
+        new Analytics.Period(from, to);
+        List<Analytics.Cohort> cohorts = analytics.cohorts(from, to, storeId.orElse(null), months.orElse(12));
+        if (format.filter("csv"::equalsIgnoreCase).isPresent()) {
+            return csv("cohorts", Csv.cohorts(cohorts));
+        }
+        return ResponseEntity.ok(cohorts);
+    }
+
+    private static ResponseEntity<String> csv(String name, String body) {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=UTF-8"))
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").body(body);
+    }
+}

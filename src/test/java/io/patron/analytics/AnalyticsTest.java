@@ -1,0 +1,145 @@
+package io.patron.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patron.Api;
+import io.patron.IntegrationTest;
+import io.patron.MutableClock;
+import io.patron.TestData;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The measures on a tiny store worked out by hand: three members, two anonymous sales, a return,
+ * over February and March; the previous period, churn, cohorts, the API and its CSV.
+ */
+class AnalyticsTest extends IntegrationTest {
+
+    /** Far enough ahead that every purchase any test recorded, at any moved clock, is rolled up. */
+    static final OffsetDateTime EVERYTHING = OffsetDateTime.parse("2999-01-01T00:00:00Z");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    Analytics analytics;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private void at(String instant) {
+        clock.reset();
+        clock.advance(Duration.between(Instant.now(), Instant.parse(instant)));
+    }
+
+    private long sale(Api till, String card, int quantity, int price) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("receiptId", "AN-" + System.nanoTime());
+        if (card != null) {
+            body.put("member", Map.of("cardNumber", card));
+        }
+        body.put("lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", quantity, "unitPrice", price)));
+        Api.Response r = till.post("/api/v1/purchases", Api.json(body));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("purchaseId").asLong();
+    }
+
+    private String enrol(Api till) {
+        return till.post("/api/v1/members", Api.json(Map.of("email", TestData.email()))).json().path("cardNumber").asString();
+    }
+
+    @Test
+    void aTinyStoresMeasuresAreWhatWeWorkOutByHand() {
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        String code = "AN" + System.nanoTime() % 100_000_000L;
+        at("2033-02-10T12:00:00Z");
+        long store = admin.post("/api/v1/stores", Api.json(Map.of("code", code, "name", "Analytics", "timeZone", "UTC")))
+                .json().path("id").asLong();
+        Api till = Api.bearer(port, admin.post("/api/v1/stores/" + store + "/tills", Api.json(Map.of("name", "t"))).json()
+                .path("key").asString());
+        String a = enrol(till);
+        String c = enrol(till);
+        sale(till, a, 1, 100);
+        at("2033-02-20T12:00:00Z");
+        sale(till, c, 1, 80);
+        at("2033-03-05T12:00:00Z");
+        sale(till, a, 1, 200);
+        at("2033-03-10T12:00:00Z");
+        String b = enrol(till);
+        long bPurchase = sale(till, b, 3, 100);
+        at("2033-03-12T12:00:00Z");
+        sale(till, null, 1, 40);
+        Api.Response returned = till.post("/api/v1/purchases/" + bPurchase + "/returns", Api.json(Map.of("returnId", "ANR-" + System.nanoTime(),
+                "lines", List.of(Map.of("lineId", "1", "quantity", 1)))));
+        assertThat(returned.status()).as(returned.body()).isEqualTo(201);
+        at("2033-03-15T12:00:00Z");
+        sale(till, a, 1, 50);
+        at("2033-03-18T12:00:00Z");
+        sale(till, null, 1, 60);
+        at("2033-03-20T12:00:00Z");
+        analytics.catchUp(EVERYTHING);
+        assertThat(analytics.catchUp(EVERYTHING)).as("a second catch-up finds nothing new").isZero();
+
+        Analytics.Summary s = analytics.summary(new Analytics.Period(LocalDate.parse("2033-03-01"), LocalDate.parse("2033-03-20")), store);
+        Analytics.Measures m = s.current();
+        assertThat(m.receipts()).isEqualTo(5);
+        assertThat(m.memberReceipts()).isEqualTo(3);
+        assertThat(m.sales()).isEqualByComparingTo("650.00");
+        assertThat(m.memberSales()).isEqualByComparingTo("550.00");
+        assertThat(m.refunds()).isEqualByComparingTo("100.00");
+        assertThat(m.participation()).isEqualByComparingTo("0.6");
+        assertThat(m.averageCheck()).isEqualByComparingTo("130.00");
+        assertThat(m.memberAverageCheck()).isEqualByComparingTo("183.33");
+        assertThat(m.anonymousAverageCheck()).isEqualByComparingTo("50.00");
+        assertThat(m.activeMembers()).as("A and B bought in March").isEqualTo(2);
+        assertThat(m.frequency()).isEqualByComparingTo("1.50");
+        assertThat(m.repeatMembers()).as("A bought twice").isEqualTo(1);
+        assertThat(m.repeatRate()).isEqualByComparingTo("0.5");
+        assertThat(m.churnedMembers()).as("C bought in February, not in March").isEqualTo(1);
+        assertThat(m.members()).isEqualTo(3);
+        assertThat(m.newMembers()).as("B enrolled in March").isEqualTo(1);
+        // The previous 20 days: 9–28 February.
+        Analytics.Measures p = s.previous();
+        assertThat(p.period().from()).isEqualTo(LocalDate.parse("2033-02-09"));
+        assertThat(p.receipts()).isEqualTo(2);
+        assertThat(p.sales()).isEqualByComparingTo("180.00");
+        assertThat(p.activeMembers()).isEqualTo(2);
+        assertThat(p.newMembers()).isEqualTo(2);
+        assertThat(s.yearBefore().receipts()).isZero();
+        assertThat(s.yearBefore().participation()).as("no receipts: no ratio").isNull();
+
+        List<Analytics.Cohort> cohorts = analytics.cohorts(LocalDate.parse("2033-02-01"), LocalDate.parse("2033-03-31"), store, 3);
+        assertThat(cohorts).hasSize(2);
+        assertThat(cohorts.get(0).month()).isEqualTo(LocalDate.parse("2033-02-01"));
+        assertThat(cohorts.get(0).members()).isEqualTo(2);
+        assertThat(cohorts.get(0).retained()).as("February's A and C; A again in March").startsWith(2L, 1L);
+        assertThat(cohorts.get(1).members()).isEqualTo(1);
+        assertThat(cohorts.get(1).retained()).startsWith(1L);
+
+        Api.Response api = admin.get("/api/v1/analytics/summary?from=2033-03-01&to=2033-03-20&storeId=" + store);
+        assertThat(api.status()).as(api.body()).isEqualTo(200);
+        assertThat(api.json().path("current").path("sales").decimalValue()).isEqualByComparingTo(new BigDecimal("650.00"));
+        String csv = admin.get("/api/v1/analytics/summary?from=2033-03-01&to=2033-03-20&format=csv&storeId=" + store).body();
+        assertThat(csv).startsWith("measure,current,previous,year_before\n").contains("\nsales,650.00,180.00,");
+        assertThat(admin.get("/api/v1/analytics/daily?from=2033-03-01&to=2033-03-20&storeId=" + store).json()).hasSize(5);
+        Api.Response bad = admin.get("/api/v1/analytics/summary?from=2033-03-20&to=2033-03-01");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("errors").get(0).path("field").asString()).isEqualTo("to");
+        assertThat(Api.bearer(port, DEMO_TILL_KEY).get("/api/v1/analytics/summary?from=2033-03-01&to=2033-03-20").status())
+                .as("a till reads no analytics").isEqualTo(403);
+    }
+}
