@@ -177,6 +177,38 @@ public class Analytics {
         return whole == 0 ? null : part.divide(BigDecimal.valueOf(whole), scale, RoundingMode.HALF_UP);
     }
 
+    /**
+     * Points in a period (UTC days): issued (purchases, referrals, partners; manual adjustments are not
+     * counted), redeemed (tills, rewards, partners; less what returns and cancellations gave back),
+     * taken back by returns, expired; the breakage rate (expired / issued); and the outstanding
+     * liability now — every member's balance, in points and at the programme's point value.
+     */
+    public record Points(long issued, long redeemed, long reversed, long expired, BigDecimal breakageRate, long liabilityPoints,
+                         BigDecimal liabilityMoney) {
+    }
+
+    public Points points(Period p, BigDecimal pointValue) {
+        Map<String, Long> byCode = new java.util.HashMap<>();
+        jdbc.sql("SELECT code, SUM(member_delta) FROM rollup_points_daily WHERE sale_day >= :from AND sale_day <= :to GROUP BY code")
+                .param("from", Date.valueOf(p.from())).param("to", Date.valueOf(p.to()))
+                .query((rs, i) -> byCode.put(rs.getString(1), rs.getLong(2))).list();
+        long issued = sum(byCode, "EARN_PURCHASE", "REFERRAL_BONUS", "PARTNER_EARN");
+        long redeemed = -sum(byCode, "REDEEM", "REWARD", "PARTNER_REDEEM", "REFUND_RETURN", "REWARD_REFUND", "PARTNER_REFUND");
+        long reversed = -sum(byCode, "REVERSE_RETURN", "PARTNER_REVERSE");
+        long expired = -sum(byCode, "EXPIRE");
+        long liability = jdbc.sql("SELECT COALESCE(SUM(balance), 0) FROM member_accounts").query(Long.class).single();
+        return new Points(issued, redeemed, reversed, expired, ratio(BigDecimal.valueOf(expired), issued, 4), liability,
+                pointValue.multiply(BigDecimal.valueOf(liability)).setScale(2, RoundingMode.HALF_UP));
+    }
+
+    private static long sum(Map<String, Long> byCode, String... codes) {
+        long s = 0;
+        for (String c : codes) {
+            s += byCode.getOrDefault(c, 0L);
+        }
+        return s;
+    }
+
     /** Sales per day of a period (for the chart): members' and anonymous buyers'. */
     public record DayPoint(LocalDate day, long receipts, long memberReceipts, BigDecimal sales, BigDecimal memberSales) {
     }

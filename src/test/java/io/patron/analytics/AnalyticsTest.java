@@ -36,6 +36,9 @@ class AnalyticsTest extends IntegrationTest {
     @Autowired
     Analytics analytics;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @AfterEach
     void resetClock() {
         clock.reset();
@@ -136,6 +139,20 @@ class AnalyticsTest extends IntegrationTest {
         String csv = admin.get("/api/v1/analytics/summary?from=2033-03-01&to=2033-03-20&format=csv&storeId=" + store).body();
         assertThat(csv).startsWith("measure,current,previous,year_before\n").contains("\nsales,650.00,180.00,");
         assertThat(admin.get("/api/v1/analytics/daily?from=2033-03-01&to=2033-03-20&storeId=" + store).json()).hasSize(5);
+        // Points: the only ledger movements of March 2033 are this store's.
+        long earned = jdbc.sql("SELECT COALESCE(SUM(points_earned), 0) FROM purchases WHERE store_id = :s AND occurred_at >= :f")
+                .param("s", store).param("f", OffsetDateTime.parse("2033-03-01T00:00:00Z")).query(Long.class).single();
+        long reversed = jdbc.sql("SELECT COALESCE(SUM(points_reversed), 0) FROM purchase_returns WHERE store_id = :s").param("s", store)
+                .query(Long.class).single();
+        assertThat(earned).isPositive();
+        var points = admin.get("/api/v1/analytics/points?from=2033-03-01&to=2033-03-20").json();
+        assertThat(points.path("issued").asLong()).isEqualTo(earned);
+        assertThat(points.path("reversed").asLong()).isEqualTo(reversed);
+        assertThat(points.path("redeemed").asLong()).isZero();
+        assertThat(points.path("expired").asLong()).isZero();
+        assertThat(points.path("breakageRate").decimalValue()).isEqualByComparingTo("0");
+        assertThat(points.path("liabilityPoints").asLong()).isEqualTo(jdbc.sql("SELECT SUM(balance) FROM member_accounts")
+                .query(Long.class).single());
         Api.Response bad = admin.get("/api/v1/analytics/summary?from=2033-03-20&to=2033-03-01");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("errors").get(0).path("field").asString()).isEqualTo("to");

@@ -75,10 +75,17 @@ public class Rollups {
                 break;
             }
         }
+        while (true) {
+            Long n = transactions.execute(status -> transfers(until));
+            total += n;
+            if (n < BATCH) {
+                break;
+            }
+        }
         return total;
     }
 
-    private record Row(long id, long store, Long member, OffsetDateTime at, OffsetDateTime recordedAt, BigDecimal amount) {
+    private record Row(long id, long store, Long member, OffsetDateTime at, OffsetDateTime recordedAt, BigDecimal amount, String code) {
     }
 
     /**
@@ -104,7 +111,7 @@ public class Rollups {
                 .param("last", last).param("l", BATCH)
                 .query((rs, i) -> new Row(rs.getLong("id"), rs.getLong("store_id"), (Long) rs.getObject("member_id", Long.class),
                         rs.getObject("occurred_at", OffsetDateTime.class), rs.getObject("recorded_at", OffsetDateTime.class),
-                        rs.getBigDecimal("sales"))).list(), until);
+                        rs.getBigDecimal("sales"), null)).list(), until);
         if (rows.isEmpty()) {
             return 0;
         }
@@ -137,7 +144,7 @@ public class Rollups {
                 WHERE id > :last ORDER BY id LIMIT :l""")
                 .param("last", last).param("l", BATCH)
                 .query((rs, i) -> new Row(rs.getLong("id"), rs.getLong("store_id"), null, rs.getObject("occurred_at", OffsetDateTime.class),
-                        rs.getObject("recorded_at", OffsetDateTime.class), rs.getBigDecimal("refunded_amount"))).list(), until);
+                        rs.getObject("recorded_at", OffsetDateTime.class), rs.getBigDecimal("refunded_amount"), null)).list(), until);
         if (rows.isEmpty()) {
             return 0;
         }
@@ -149,6 +156,54 @@ public class Rollups {
         }
         addDays(days);
         jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'returns'").param("id", rows.getLast().id())
+                .param("at", until).update();
+        return rows.size();
+    }
+
+    private record PointsKey(LocalDate day, String code) {
+    }
+
+    /** Ledger transfers per UTC day and code: what members gained (or lost) by each kind of movement. */
+    private long transfers(OffsetDateTime until) {
+        long last = jdbc.sql("SELECT last_id FROM rollup_state WHERE name = 'transfers' FOR UPDATE").query(Long.class).single();
+        List<Row> rows = upTo(jdbc.sql("""
+                SELECT id, code, created_at, amount, debit_member_id, credit_member_id FROM point_transfers
+                WHERE id > :last ORDER BY id LIMIT :l""")
+                .param("last", last).param("l", BATCH)
+                .query((rs, i) -> {
+                    long amount = rs.getLong("amount");
+                    Long debit = (Long) rs.getObject("debit_member_id", Long.class);
+                    Long credit = (Long) rs.getObject("credit_member_id", Long.class);
+                    long delta = (credit != null ? amount : 0) - (debit != null ? amount : 0);
+                    OffsetDateTime at = rs.getObject("created_at", OffsetDateTime.class);
+                    return new Row(rs.getLong("id"), 0, null, at, at, BigDecimal.valueOf(delta), rs.getString("code"));
+                }).list(), until);
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Map<PointsKey, long[]> sums = new HashMap<>();
+        for (Row r : rows) {
+            long[] v = sums.computeIfAbsent(new PointsKey(r.at().atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate(),
+                    r.code()), k -> new long[2]);
+            v[0] += r.amount().longValue();
+            v[1]++;
+        }
+        List<Map.Entry<PointsKey, long[]>> entries = new ArrayList<>(sums.entrySet());
+        int[] updated = template.batchUpdate("UPDATE rollup_points_daily SET member_delta = member_delta + ?, transfers = transfers + ?"
+                        + " WHERE sale_day = ? AND code = ?",
+                entries.stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1], Date.valueOf(e.getKey().day()), e.getKey().code()})
+                        .toList());
+        List<Object[]> inserts = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (updated[i] == 0) {
+                var e = entries.get(i);
+                inserts.add(new Object[] {Date.valueOf(e.getKey().day()), e.getKey().code(), e.getValue()[0], e.getValue()[1]});
+            }
+        }
+        if (!inserts.isEmpty()) {
+            template.batchUpdate("INSERT INTO rollup_points_daily (sale_day, code, member_delta, transfers) VALUES (?, ?, ?, ?)", inserts);
+        }
+        jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'transfers'").param("id", rows.getLast().id())
                 .param("at", until).update();
         return rows.size();
     }

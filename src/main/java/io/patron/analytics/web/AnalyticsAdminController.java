@@ -23,9 +23,14 @@ class AnalyticsAdminController {
     private final Stores stores;
     private final java.time.Clock clock;
     private final tools.jackson.databind.json.JsonMapper json;
+    private final io.patron.analytics.Uplift uplift;
+    private final io.patron.program.Programs programs;
 
-    AnalyticsAdminController(Analytics analytics, Stores stores, java.time.Clock clock, tools.jackson.databind.json.JsonMapper json) {
+    AnalyticsAdminController(Analytics analytics, Stores stores, java.time.Clock clock, tools.jackson.databind.json.JsonMapper json,
+                             io.patron.analytics.Uplift uplift, io.patron.program.Programs programs) {
         this.analytics = analytics;
+        this.programs = programs;
+        this.uplift = uplift;
         this.json = json;
         this.stores = stores;
         this.clock = clock;
@@ -57,6 +62,8 @@ class AnalyticsAdminController {
         var daily = analytics.daily(period, storeId);
         var cohorts = analytics.cohorts(period.from().minusMonths(11), period.to(), storeId, 12);
         model.addAttribute("cohorts", cohorts);
+        model.addAttribute("uplifts", uplift.recent(10, 30));
+        model.addAttribute("points", analytics.points(period, programs.active().definition().redemption().pointValue()));
         model.addAttribute("chartData", json.writeValueAsString(java.util.Map.of(
                 "days", daily.stream().map(d -> d.day().toString()).toList(),
                 "memberSales", daily.stream().map(Analytics.DayPoint::memberSales).toList(),

@@ -23,9 +23,28 @@ import org.springframework.web.bind.annotation.RestController;
 class AnalyticsApiController {
 
     private final Analytics analytics;
+    private final io.patron.analytics.Uplift uplift;
+    private final io.patron.program.Programs programs;
 
-    AnalyticsApiController(Analytics analytics) {
+    AnalyticsApiController(Analytics analytics, io.patron.analytics.Uplift uplift, io.patron.program.Programs programs) {
         this.analytics = analytics;
+        this.uplift = uplift;
+        this.programs = programs;
+    }
+
+    @GetMapping("/points")
+    @Operation(summary = "Points issued, redeemed, taken back and expired in a period (UTC days), breakage, and the liability now")
+    Analytics.Points points(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+        return analytics.points(new Analytics.Period(from, to), programs.active().definition().redemption().pointValue());
+    }
+
+    @GetMapping("/uplift/newsletters/{id}")
+    @Operation(summary = "A sent newsletter's measured uplift: treated against its hold-out group over the days after sending",
+            description = "Revenue and visits per member with the 95 % interval of the difference, average checks, a verdict.")
+    io.patron.analytics.Uplift.Result uplift(@org.springframework.web.bind.annotation.PathVariable long id,
+                                              @RequestParam Optional<Integer> days) {
+        return uplift.newsletter(id, days.orElse(30));
     }
 
     @GetMapping("/summary")

@@ -1,0 +1,120 @@
+package io.patron.analytics;
+
+import io.patron.common.ProblemException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Measured uplift: what a newsletter did, comparing the members who got it (treated) with its
+ * hold-out group (control), both chosen before sending, over the days after it was sent — revenue per
+ * member and visits per member with a 95 % confidence interval of the difference (Welch's normal
+ * approximation), the average check of each group, and a plain-language verdict.
+ */
+@Service
+public class Uplift {
+
+    public static final int DAYS_MAX = 365;
+    private static final double Z95 = 1.959963984540054;
+
+    private final JdbcClient jdbc;
+
+    Uplift(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The difference of the treated group's mean minus the control's, with its 95 % interval. */
+    public record Difference(double treatedMean, double controlMean, double difference, double low, double high) {
+
+        /** Whether the interval leaves zero out: the effect is unlikely to be chance. */
+        public boolean significant() {
+            return low > 0 || high < 0;
+        }
+    }
+
+    public enum Verdict { MORE, LESS, NOT_SIGNIFICANT_YET, NO_CONTROL_GROUP }
+
+    public record Result(long newsletterId, String name, OffsetDateTime sentAt, int days, long treated, long control,
+                         Difference revenuePerMember, Difference visitsPerMember, BigDecimal treatedAverageCheck,
+                         BigDecimal controlAverageCheck, Verdict verdict) {
+    }
+
+    /** Compares two groups' values (one per member): mean difference and its 95 % interval. */
+    public static Difference compare(double[] treated, double[] control) {
+        double mt = mean(treated);
+        double mc = mean(control);
+        double se = Math.sqrt(variance(treated, mt) / treated.length + variance(control, mc) / control.length);
+        double d = mt - mc;
+        return new Difference(mt, mc, d, d - Z95 * se, d + Z95 * se);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+
+    private static double variance(double[] v, double mean) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double s = 0;
+        for (double x : v) {
+            s += (x - mean) * (x - mean);
+        }
+        return s / (v.length - 1);
+    }
+
+    /** A newsletter's uplift over the {@code days} after it was sent (at most {@value #DAYS_MAX}). */
+    public Result newsletter(long newsletterId, int days) {
+        if (days < 1 || days > DAYS_MAX) {
+            throw ProblemException.invalid("days", "1 to " + DAYS_MAX);
+        }
+        var newsletter = jdbc.sql("SELECT name, COALESCE(finished_at, send_at) FROM newsletters WHERE id = :id AND status = 'SENT'")
+                .param("id", newsletterId)
+                .query((rs, i) -> new Object[] {rs.getString(1), rs.getObject(2, OffsetDateTime.class)}).optional()
+                .orElseThrow(() -> ProblemException.notFound("NEWSLETTER_NOT_FOUND", "No sent newsletter " + newsletterId + "."));
+        OffsetDateTime from = (OffsetDateTime) newsletter[1];
+        OffsetDateTime to = from.plusDays(days);
+        // One row per audience member: their group, and what they bought in the window (nothing: zeros).
+        List<double[]> treated = new ArrayList<>();
+        List<double[]> control = new ArrayList<>();
+        jdbc.sql("""
+                SELECT r.holdout, COALESCE(SUM(p.subtotal - p.discount_total), 0), COUNT(p.id)
+                FROM newsletter_recipients r
+                LEFT JOIN purchases p ON p.member_id = r.member_id AND p.occurred_at >= :from AND p.occurred_at < :to
+                WHERE r.newsletter_id = :n GROUP BY r.member_id, r.holdout""")
+                .param("n", newsletterId).param("from", from).param("to", to)
+                .query((rs, i) -> (rs.getBoolean(1) ? control : treated).add(new double[] {rs.getBigDecimal(2).doubleValue(), rs.getLong(3)}))
+                .list();
+        Difference revenue = compare(column(treated, 0), column(control, 0));
+        Difference visits = compare(column(treated, 1), column(control, 1));
+        Verdict verdict = control.isEmpty() || treated.isEmpty() ? Verdict.NO_CONTROL_GROUP
+                : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
+                : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
+        return new Result(newsletterId, (String) newsletter[0], from, days, treated.size(), control.size(), revenue, visits,
+                check(treated), check(control), verdict);
+    }
+
+    /** The uplift of the last sent newsletters, newest first, each over the {@code days} after sending. */
+    public List<Result> recent(int limit, int days) {
+        return jdbc.sql("SELECT id FROM newsletters WHERE status = 'SENT' ORDER BY id DESC LIMIT :l").param("l", Math.min(limit, 50))
+                .query(Long.class).list().stream().map(id -> newsletter(id, days)).toList();
+    }
+
+    private static double[] column(List<double[]> rows, int i) {
+        return rows.stream().mapToDouble(r -> r[i]).toArray();
+    }
+
+    private static BigDecimal check(List<double[]> rows) {
+        double revenue = rows.stream().mapToDouble(r -> r[0]).sum();
+        double visits = rows.stream().mapToDouble(r -> r[1]).sum();
+        return visits == 0 ? null : BigDecimal.valueOf(revenue / visits).setScale(2, RoundingMode.HALF_UP);
+    }
+}
