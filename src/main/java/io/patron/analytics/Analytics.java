@@ -121,8 +121,8 @@ public class Analytics {
         long memberReceipts = (Long) d[1];
         BigDecimal sales = (BigDecimal) d[2];
         BigDecimal memberSales = (BigDecimal) d[3];
-        long[] active = activeAndRepeat(p.firstMonth(), p.lastMonth(), storeId);
-        long churned = churned(p, storeId);
+        long[] active = memberMeasures(p, storeId);
+        long churned = active[3];
         long[] members = members(p, storeId);
         return new Measures(p, members[0], members[1], active[0], receipts, memberReceipts, sales, memberSales, (BigDecimal) d[4],
                 ratio(BigDecimal.valueOf(memberReceipts), receipts, 4), ratio(sales, receipts, 2), ratio(memberSales, memberReceipts, 2),
@@ -130,33 +130,33 @@ public class Analytics {
                 active[1], ratio(BigDecimal.valueOf(active[1]), active[0], 4), churned);
     }
 
-    /** Members with a purchase in the months, those with two or more, and their receipts. */
-    private long[] activeAndRepeat(LocalDate firstMonth, LocalDate lastMonth, Long storeId) {
+    /**
+     * One scan of the member-month roll-up over the previous period's months and this period's: per
+     * member, the receipts in this period's months and whether they bought in the previous period's
+     * months. Answers active members, members with two receipts or more, their receipts, and churned
+     * members (bought in the previous period's months, not in this one's).
+     */
+    private long[] memberMeasures(Period p, Long storeId) {
+        LocalDate first = p.firstMonth();
+        LocalDate last = p.lastMonth();
+        LocalDate beforeFirst = p.previous().firstMonth();
+        LocalDate beforeLast = p.previous().lastMonth().isBefore(first) ? p.previous().lastMonth() : first.minusMonths(1);
+        if (beforeLast.isBefore(beforeFirst)) {
+            beforeFirst = first;
+        }
         var q = jdbc.sql("""
-                SELECT COUNT(*), COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0), COALESCE(SUM(n), 0) FROM (
-                  SELECT member_id, SUM(receipts) AS n FROM rollup_member_month
-                  WHERE sale_month >= :first AND sale_month <= :last""" + (storeId == null ? "" : " AND store_id = :store") + """
-                   \sGROUP BY member_id) x""")
-                .param("first", Date.valueOf(firstMonth)).param("last", Date.valueOf(lastMonth));
+                SELECT COALESCE(SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0),
+                       COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN n = 0 AND before = 1 THEN 1 ELSE 0 END), 0)
+                FROM (SELECT member_id, SUM(CASE WHEN sale_month >= :first THEN receipts ELSE 0 END) AS n,
+                             MAX(CASE WHEN sale_month <= :beforeLast THEN 1 ELSE 0 END) AS before
+                      FROM rollup_member_month WHERE sale_month >= :from AND sale_month <= :last""" + (storeId == null ? "" : " AND store_id = :store")
+                        + " GROUP BY member_id) x")
+                .param("first", Date.valueOf(first)).param("beforeLast", Date.valueOf(beforeLast))
+                .param("from", Date.valueOf(beforeFirst)).param("last", Date.valueOf(last));
         if (storeId != null) {
             q = q.param("store", storeId);
         }
-        return q.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).single();
-    }
-
-    /** Members active in the previous period's months who made no purchase in this period's months. */
-    private long churned(Period p, Long storeId) {
-        Period before = p.previous();
-        String store = storeId == null ? "" : " AND store_id = :store";
-        var q = jdbc.sql("SELECT COUNT(DISTINCT member_id) FROM rollup_member_month WHERE sale_month >= :pf AND sale_month <= :pl" + store
-                        + " AND member_id NOT IN (SELECT member_id FROM rollup_member_month WHERE sale_month >= :f AND sale_month <= :l" + store + ")")
-                .param("pf", Date.valueOf(before.firstMonth())).param("pl", Date.valueOf(before.lastMonth().isBefore(p.firstMonth())
-                        ? before.lastMonth() : p.firstMonth().minusMonths(1)))
-                .param("f", Date.valueOf(p.firstMonth())).param("l", Date.valueOf(p.lastMonth()));
-        if (storeId != null) {
-            q = q.param("store", storeId);
-        }
-        return q.query(Long.class).single();
+        return q.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)}).single();
     }
 
     /** Members enrolled by the end of the period (still members: not merged or erased), and those enrolled in it. */

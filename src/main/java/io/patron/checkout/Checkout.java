@@ -617,13 +617,8 @@ public class Checkout {
         return new Buyer(member, cardNumber);
     }
 
-    /** The member a purchase's points now belong to: a merged duplicate's survivor. */
     private Member current(MemberId id) {
-        Member member = members.get(id);
-        for (int hops = 0; member.status() == MemberStatus.MERGED && member.mergedInto() != null && hops < 10; hops++) {
-            member = members.get(member.mergedInto());
-        }
-        return member;
+        return members.current(id);
     }
 
     private static PurchaseResponse.MemberSummary summary(Buyer buyer, PointsAccount account) {

@@ -108,6 +108,15 @@ public class Members {
         return find(id).orElseThrow(() -> ProblemException.notFound("MEMBER_NOT_FOUND", "No member with id " + id + "."));
     }
 
+    /** The member an id stands for now: itself, or the survivor it was merged into (following a chain of merges). */
+    public Member current(MemberId id) {
+        Member member = get(id);
+        for (int hops = 0; member.status() == MemberStatus.MERGED && member.mergedInto() != null && hops < 10; hops++) {
+            member = get(member.mergedInto());
+        }
+        return member;
+    }
+
     public Optional<Member> findByCard(String cardNumber) {
         return cardWithMember(cardNumber).map(Map.Entry::getValue);
     }

@@ -341,11 +341,7 @@ public class PartnerSales {
     }
 
     private Member current(MemberId id) {
-        Member member = members.get(id);
-        for (int hops = 0; member.status() == MemberStatus.MERGED && member.mergedInto() != null && hops < 10; hops++) {
-            member = members.get(member.mergedInto());
-        }
-        return member;
+        return members.current(id);
     }
 
     private static ProblemException notFound() {

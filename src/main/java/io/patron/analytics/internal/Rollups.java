@@ -188,21 +188,10 @@ public class Rollups {
             v[0] += r.amount().longValue();
             v[1]++;
         }
-        List<Map.Entry<PointsKey, long[]>> entries = new ArrayList<>(sums.entrySet());
-        int[] updated = template.batchUpdate("UPDATE rollup_points_daily SET member_delta = member_delta + ?, transfers = transfers + ?"
-                        + " WHERE sale_day = ? AND code = ?",
-                entries.stream().map(e -> new Object[] {e.getValue()[0], e.getValue()[1], Date.valueOf(e.getKey().day()), e.getKey().code()})
-                        .toList());
-        List<Object[]> inserts = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            if (updated[i] == 0) {
-                var e = entries.get(i);
-                inserts.add(new Object[] {Date.valueOf(e.getKey().day()), e.getKey().code(), e.getValue()[0], e.getValue()[1]});
-            }
-        }
-        if (!inserts.isEmpty()) {
-            template.batchUpdate("INSERT INTO rollup_points_daily (sale_day, code, member_delta, transfers) VALUES (?, ?, ?, ?)", inserts);
-        }
+        upsert(sums, "UPDATE rollup_points_daily SET member_delta = member_delta + ?, transfers = transfers + ? WHERE sale_day = ? AND code = ?",
+                e -> new Object[] {e.getValue()[0], e.getValue()[1], Date.valueOf(e.getKey().day()), e.getKey().code()},
+                "INSERT INTO rollup_points_daily (sale_day, code, member_delta, transfers) VALUES (?, ?, ?, ?)",
+                e -> new Object[] {Date.valueOf(e.getKey().day()), e.getKey().code(), e.getValue()[0], e.getValue()[1]});
         jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'transfers'").param("id", rows.getLast().id())
                 .param("at", until).update();
         return rows.size();
@@ -213,45 +202,39 @@ public class Rollups {
                 .query(String.class).single()));
     }
 
-    private void addDays(Map<Day, DaySums> days) {
-        List<Map.Entry<Day, DaySums>> entries = new ArrayList<>(days.entrySet());
-        int[] updated = template.batchUpdate("""
-                UPDATE rollup_daily SET receipts = receipts + ?, member_receipts = member_receipts + ?, sales = sales + ?,
-                    member_sales = member_sales + ?, refunds = refunds + ? WHERE sale_day = ? AND store_id = ?""",
-                entries.stream().map(e -> new Object[] {e.getValue().receipts, e.getValue().memberReceipts, e.getValue().sales,
-                        e.getValue().memberSales, e.getValue().refunds, Date.valueOf(e.getKey().day()), e.getKey().store()}).toList());
+    /** Adds sums to their roll-up rows: one batch of updates, then one batch inserting the rows that were not there. */
+    private <K, V> void upsert(Map<K, V> sums, String update, java.util.function.Function<Map.Entry<K, V>, Object[]> updateArgs,
+                               String insert, java.util.function.Function<Map.Entry<K, V>, Object[]> insertArgs) {
+        List<Map.Entry<K, V>> entries = new ArrayList<>(sums.entrySet());
+        int[] updated = template.batchUpdate(update, entries.stream().map(updateArgs).toList());
         List<Object[]> inserts = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             if (updated[i] == 0) {
-                var e = entries.get(i);
-                inserts.add(new Object[] {Date.valueOf(e.getKey().day()), e.getKey().store(), e.getValue().receipts,
-                        e.getValue().memberReceipts, e.getValue().sales, e.getValue().memberSales, e.getValue().refunds});
+                inserts.add(insertArgs.apply(entries.get(i)));
             }
         }
         if (!inserts.isEmpty()) {
-            template.batchUpdate("""
-                    INSERT INTO rollup_daily (sale_day, store_id, receipts, member_receipts, sales, member_sales, refunds)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""", inserts);
+            template.batchUpdate(insert, inserts);
         }
     }
 
+    private void addDays(Map<Day, DaySums> days) {
+        upsert(days, """
+                UPDATE rollup_daily SET receipts = receipts + ?, member_receipts = member_receipts + ?, sales = sales + ?,
+                    member_sales = member_sales + ?, refunds = refunds + ? WHERE sale_day = ? AND store_id = ?""",
+                e -> new Object[] {e.getValue().receipts, e.getValue().memberReceipts, e.getValue().sales, e.getValue().memberSales,
+                        e.getValue().refunds, Date.valueOf(e.getKey().day()), e.getKey().store()},
+                "INSERT INTO rollup_daily (sale_day, store_id, receipts, member_receipts, sales, member_sales, refunds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                e -> new Object[] {Date.valueOf(e.getKey().day()), e.getKey().store(), e.getValue().receipts, e.getValue().memberReceipts,
+                        e.getValue().sales, e.getValue().memberSales, e.getValue().refunds});
+    }
+
     private void addMonths(Map<MemberMonth, MonthSums> months) {
-        List<Map.Entry<MemberMonth, MonthSums>> entries = new ArrayList<>(months.entrySet());
-        int[] updated = template.batchUpdate("""
-                UPDATE rollup_member_month SET receipts = receipts + ?, sales = sales + ? WHERE member_id = ? AND store_id = ? AND sale_month = ?""",
-                entries.stream().map(e -> new Object[] {e.getValue().receipts, e.getValue().sales, e.getKey().member(), e.getKey().store(),
-                        Date.valueOf(e.getKey().month())}).toList());
-        List<Object[]> inserts = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            if (updated[i] == 0) {
-                var e = entries.get(i);
-                inserts.add(new Object[] {e.getKey().member(), e.getKey().store(), Date.valueOf(e.getKey().month()), e.getValue().receipts,
+        upsert(months, "UPDATE rollup_member_month SET receipts = receipts + ?, sales = sales + ? WHERE member_id = ? AND store_id = ? AND sale_month = ?",
+                e -> new Object[] {e.getValue().receipts, e.getValue().sales, e.getKey().member(), e.getKey().store(),
+                        Date.valueOf(e.getKey().month())},
+                "INSERT INTO rollup_member_month (member_id, store_id, sale_month, receipts, sales) VALUES (?, ?, ?, ?, ?)",
+                e -> new Object[] {e.getKey().member(), e.getKey().store(), Date.valueOf(e.getKey().month()), e.getValue().receipts,
                         e.getValue().sales});
-            }
-        }
-        if (!inserts.isEmpty()) {
-            template.batchUpdate("INSERT INTO rollup_member_month (member_id, store_id, sale_month, receipts, sales) VALUES (?, ?, ?, ?, ?)",
-                    inserts);
-        }
     }
 }

@@ -32,6 +32,15 @@ class AnalyticsApiController {
         this.programs = programs;
     }
 
+    @org.springframework.web.bind.annotation.PostMapping("/rollups/catch-up")
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "Roll up now what was recorded until a minute ago (the job does it every minute); answers rows and milliseconds")
+    java.util.Map<String, Long> catchUp() {
+        long start = System.nanoTime();
+        long rows = analytics.catchUp(java.time.OffsetDateTime.now().minusMinutes(1));
+        return java.util.Map.of("rows", rows, "millis", (System.nanoTime() - start) / 1_000_000);
+    }
+
     @GetMapping("/points")
     @Operation(summary = "Points issued, redeemed, taken back and expired in a period (UTC days), breakage, and the liability now")
     Analytics.Points points(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
