@@ -153,6 +153,14 @@ class AnalyticsTest extends IntegrationTest {
         assertThat(points.path("breakageRate").decimalValue()).isEqualByComparingTo("0");
         assertThat(points.path("liabilityPoints").asLong()).isEqualTo(jdbc.sql("SELECT SUM(balance) FROM member_accounts")
                 .query(Long.class).single());
+        // The breakdowns: RFM classes (all seven, shares of revenue), campaigns, draws, feedback per store.
+        var rfm = admin.get("/api/v1/analytics/rfm").json();
+        assertThat(rfm).hasSize(7);
+        assertThat(rfm.get(0).path("rfmClass").asString()).isEqualTo("CHAMPIONS");
+        var campaigns = admin.get("/api/v1/analytics/coupons").json();
+        assertThat(campaigns.findValuesAsString("code")).contains("NEXT-VISIT-100");
+        assertThat(admin.get("/api/v1/analytics/draws").status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/analytics/feedback?from=2033-03-01&to=2033-03-20").status()).isEqualTo(200);
         Api.Response bad = admin.get("/api/v1/analytics/summary?from=2033-03-20&to=2033-03-01");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("errors").get(0).path("field").asString()).isEqualTo("to");

@@ -25,10 +25,13 @@ class AnalyticsAdminController {
     private final tools.jackson.databind.json.JsonMapper json;
     private final io.patron.analytics.Uplift uplift;
     private final io.patron.program.Programs programs;
+    private final io.patron.analytics.Breakdowns breakdowns;
 
     AnalyticsAdminController(Analytics analytics, Stores stores, java.time.Clock clock, tools.jackson.databind.json.JsonMapper json,
-                             io.patron.analytics.Uplift uplift, io.patron.program.Programs programs) {
+                             io.patron.analytics.Uplift uplift, io.patron.program.Programs programs,
+                             io.patron.analytics.Breakdowns breakdowns) {
         this.analytics = analytics;
+        this.breakdowns = breakdowns;
         this.programs = programs;
         this.uplift = uplift;
         this.json = json;
@@ -63,6 +66,10 @@ class AnalyticsAdminController {
         var cohorts = analytics.cohorts(period.from().minusMonths(11), period.to(), storeId, 12);
         model.addAttribute("cohorts", cohorts);
         model.addAttribute("uplifts", uplift.recent(10, 30));
+        model.addAttribute("rfm", breakdowns.rfm());
+        model.addAttribute("campaigns", breakdowns.coupons());
+        model.addAttribute("drawRows", breakdowns.draws());
+        model.addAttribute("scores", breakdowns.feedback(period.from(), period.to()));
         model.addAttribute("points", analytics.points(period, programs.active().definition().redemption().pointValue()));
         model.addAttribute("chartData", json.writeValueAsString(java.util.Map.of(
                 "days", daily.stream().map(d -> d.day().toString()).toList(),

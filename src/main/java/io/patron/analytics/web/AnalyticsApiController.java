@@ -25,9 +25,12 @@ class AnalyticsApiController {
     private final Analytics analytics;
     private final io.patron.analytics.Uplift uplift;
     private final io.patron.program.Programs programs;
+    private final io.patron.analytics.Breakdowns breakdowns;
 
-    AnalyticsApiController(Analytics analytics, io.patron.analytics.Uplift uplift, io.patron.program.Programs programs) {
+    AnalyticsApiController(Analytics analytics, io.patron.analytics.Uplift uplift, io.patron.program.Programs programs,
+                           io.patron.analytics.Breakdowns breakdowns) {
         this.analytics = analytics;
+        this.breakdowns = breakdowns;
         this.uplift = uplift;
         this.programs = programs;
     }
@@ -39,6 +42,32 @@ class AnalyticsApiController {
         long start = System.nanoTime();
         long rows = analytics.catchUp(java.time.OffsetDateTime.now().minusMinutes(1));
         return java.util.Map.of("rows", rows, "millis", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @GetMapping("/rfm")
+    @Operation(summary = "RFM classes: members, spend in the last year and share of revenue (as of the last daily computation)")
+    List<io.patron.analytics.Breakdowns.RfmShare> rfm() {
+        return breakdowns.rfm();
+    }
+
+    @GetMapping("/coupons")
+    @Operation(summary = "Coupon campaigns (the newest 50): codes issued, codes used, redemption rate")
+    List<io.patron.analytics.Breakdowns.CampaignRate> coupons() {
+        return breakdowns.coupons();
+    }
+
+    @GetMapping("/draws")
+    @Operation(summary = "Draws (the newest 50): valid tickets and members taking part")
+    List<io.patron.analytics.Breakdowns.DrawParticipation> draws() {
+        return breakdowns.draws();
+    }
+
+    @GetMapping("/feedback")
+    @Operation(summary = "NPS and satisfaction per store for a period of UTC days")
+    List<io.patron.feedback.Feedback.StoreScore> feedback(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+        new Analytics.Period(from, to);
+        return breakdowns.feedback(from, to);
     }
 
     @GetMapping("/points")
