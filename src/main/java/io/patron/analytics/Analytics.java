@@ -47,15 +47,20 @@ public class Analytics {
     @Scheduled(fixedDelayString = "${patron.analytics.rollup-millis:60000}", initialDelayString = "${patron.analytics.initial-delay-millis:60000}")
     @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "analytics-rollups", lockAtMostFor = "PT1H")
     public void scheduled() {
-        long n = catchUp(OffsetDateTime.now(clock).minusMinutes(1));
+        long n = catchUp();
         if (n > 0) {
             log.info("Rolled up {} purchases and returns", n);
         }
     }
 
-    /** Brings the roll-ups up to everything recorded before {@code until}; answers how many rows it took in. */
-    public long catchUp(OffsetDateTime until) {
-        return rollups.catchUp(until);
+    /** Brings the roll-ups up to what is safe to count now (ids seen a minute ago); answers how many rows it took in. */
+    public long catchUp() {
+        return rollups.catchUp(OffsetDateTime.now(clock), false);
+    }
+
+    /** Rolls up every row there is — for tests and maintenance only, when nothing is being written. */
+    public long catchUpEverything() {
+        return rollups.catchUp(OffsetDateTime.now(clock), true);
     }
 
     /** A period of local days, both included. */

@@ -160,6 +160,19 @@ public class PartnerSales {
             throw ProblemException.notFound("MEMBER_NOT_FOUND", "No member with this card or phone.");
         }
         PointsAccount account = ledger.lock(member.id(), now);
+        // The member may have been merged away while this receipt waited for their lock (the merge holds
+        // it): then the card or phone belongs to the survivor, whose lock is taken instead.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Member again = find(request.member());
+            if (again.id().equals(member.id())) {
+                break;
+            }
+            member = again;
+            if (!member.active()) {
+                throw ProblemException.notFound("MEMBER_NOT_FOUND", "No member with this card or phone.");
+            }
+            account = ledger.lock(member.id(), now);
+        }
         // A retry that waited behind its own first attempt for the member's lock replays that attempt.
         Optional<PartnerReceipt> first = repository.findReceipt(partner.id(), request.receiptId());
         if (first.isPresent()) {
@@ -265,7 +278,10 @@ public class PartnerSales {
         Ledger.Reversal reversal = ledger.reverseAtPartner(member.id(), reverseDue, receipt.id(), returnPk, forgivenBefore,
                 accounts(partner), partner.name(), now);
         ledger.refundAtPartner(member.id(), refundDue, receipt.id(), returnPk, accounts(partner), partner.name(), now);
-        BigDecimal refundValue = BigDecimal.valueOf(refundDue).multiply(partner.redeemPrice()).setScale(2, RoundingMode.HALF_UP);
+        // What the points given back are worth: their share of what the burn took off the receipt, at its price then.
+        BigDecimal refundValue = receipt.pointsBurned() == 0 ? BigDecimal.ZERO.setScale(2)
+                : receipt.burnValue().multiply(BigDecimal.valueOf(refundDue)).divide(BigDecimal.valueOf(receipt.pointsBurned()), 2,
+                RoundingMode.HALF_UP);
         ReturnAnswer answer = new ReturnAnswer(request.returnId(), receipt.receiptId(), request.amount(), reversal.reversed(),
                 reversal.forgiven(), refundDue, refundValue, returnedAfter);
         String body = json.writeValueAsString(answer);

@@ -81,7 +81,7 @@ public class Partners {
         return partner;
     }
 
-    /** Changes a partner's settings; prices apply to statements drafted from now on (closed ones keep theirs). */
+    /** Changes a partner's settings; prices apply to statements drafted from now on (drafted ones keep theirs). */
     @Transactional
     public Partner update(long id, PartnerRequest r) {
         Partner before = get(id);

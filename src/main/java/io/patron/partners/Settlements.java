@@ -77,7 +77,8 @@ public class Settlements {
     public int draftDue() {
         OffsetDateTime now = OffsetDateTime.now(clock);
         int drafted = 0;
-        for (Partner partner : repository.active()) {
+        // Suspended partners too: their activity before the suspension is owed all the same.
+        for (Partner partner : repository.list(10_000)) {
             OffsetDateTime from = repository.lastPeriodEnd(partner.id()).orElse(periodStart(partner.period(), partner.createdAt()));
             for (int i = 0; i < PERIODS_PER_RUN_MAX; i++) {
                 OffsetDateTime to = periodEnd(partner.period(), from);
@@ -126,16 +127,28 @@ public class Settlements {
         return (period == Partner.Period.QUARTERLY ? z.plusMonths(3) : z.plusMonths(1)).toOffsetDateTime();
     }
 
-    /** Works out a period's figures from the records, at the partner's current prices. */
+    /** Works out a period's figures from the records, at the partner's prices when the statement is drafted. */
     Statement.Figures figures(Partner partner, OffsetDateTime from, OffsetDateTime to) {
+        return figures(partner, from, to, partner.issuePrice(), partner.redeemPrice(), partner.cobrandShare(), partner.currency());
+    }
+
+    /** The same at given prices: a statement worked out again keeps the prices it was drafted with. */
+    private Statement.Figures figures(Partner partner, OffsetDateTime from, OffsetDateTime to, BigDecimal issuePrice,
+                                      BigDecimal redeemPrice, BigDecimal cobrandShare, String currency) {
         PartnerRepository.Activity a = repository.activity(partner.id(), from, to);
         Coupons.PartnerFigures c = coupons.partnerFigures(partner.code(), from, to);
-        BigDecimal owedBy = money(BigDecimal.valueOf(a.earned() - a.reversed() + c.points()).multiply(partner.issuePrice()))
-                .add(money(c.discount().multiply(partner.cobrandShare()).movePointLeft(2)));
-        BigDecimal owedTo = money(BigDecimal.valueOf(a.burned() - a.refunded()).multiply(partner.redeemPrice()));
+        BigDecimal owedBy = money(BigDecimal.valueOf(a.earned() - a.reversed() + c.points()).multiply(issuePrice))
+                .add(money(c.discount().multiply(cobrandShare).movePointLeft(2)));
+        BigDecimal owedTo = money(BigDecimal.valueOf(a.burned() - a.refunded()).multiply(redeemPrice));
         return new Statement.Figures(a.receipts(), a.earned(), a.reversed(), a.burned(), a.refunded(), c.uses(), c.points(),
-                c.discount().setScale(2, RoundingMode.HALF_UP), partner.issuePrice(), partner.redeemPrice(), partner.cobrandShare(),
-                owedBy, owedTo, owedBy.subtract(owedTo), partner.currency());
+                c.discount().setScale(2, RoundingMode.HALF_UP), issuePrice, redeemPrice, cobrandShare, owedBy, owedTo,
+                owedBy.subtract(owedTo), currency);
+    }
+
+    private Statement.Figures again(Statement s) {
+        Statement.Figures f = s.figures();
+        return figures(partners.get(s.partnerId()), s.periodFrom(), s.periodTo(), f.issuePrice(), f.redeemPrice(), f.cobrandShare(),
+                f.currency());
     }
 
     private static BigDecimal money(BigDecimal amount) {
@@ -151,10 +164,9 @@ public class Settlements {
     public Statement refresh(long id) {
         Statement s = get(id);
         requireOpen(s);
-        Partner partner = partners.get(s.partnerId());
-        Statement.Figures f = figures(partner, s.periodFrom(), s.periodTo());
+        Statement.Figures f = again(s);
         Statement.Status status = f.sameAs(s.figures()) ? s.status() : Statement.Status.DRAFT;
-        if (!repository.refigure(id, f, corrections(partner.id(), s.periodFrom(), s.periodTo()), status)) {
+        if (!repository.refigure(id, f, corrections(s.partnerId(), s.periodFrom(), s.periodTo()), status)) {
             throw closed(s);
         }
         return get(id);
@@ -185,7 +197,7 @@ public class Settlements {
         if (s.status() != Statement.Status.REVIEWED) {
             throw ProblemException.conflict("STATEMENT_NOT_REVIEWED", "Statement " + s.number() + " must be reviewed before it is closed.", null);
         }
-        Statement.Figures now = figures(partners.get(s.partnerId()), s.periodFrom(), s.periodTo());
+        Statement.Figures now = again(s);
         if (!now.sameAs(s.figures())) {
             repository.refigure(id, now, corrections(s.partnerId(), s.periodFrom(), s.periodTo()), Statement.Status.DRAFT);
             throw ProblemException.conflict("STATEMENT_CHANGED",

@@ -331,6 +331,10 @@ class PartnersTest extends IntegrationTest {
         assertThat(g.path("owedByPartner").decimalValue()).isEqualByComparingTo("-30.00");
         assertThat(g.path("owedToPartner").decimalValue()).isEqualByComparingTo("-100.00");
         assertThat(g.path("net").decimalValue()).isEqualByComparingTo("70.00");
+        // A drafted statement keeps the prices it was drafted with when it is worked out again.
+        admin.patch("/api/v1/partners/" + partnerId, Api.json(Map.of("issuePrice", 3)));
+        JsonNode reviewedApril = admin.post("/api/v1/partners/statements/" + april.path("id").asLong() + "/review", "{}").json();
+        assertThat(reviewedApril.path("figures").path("owedByPartner").decimalValue()).isEqualByComparingTo("-30.00");
         assertThat(april.path("corrections")).hasSize(1);
         assertThat(april.path("corrections").get(0).path("returnId").asString()).isEqualTo("MT2");
         assertThat(april.path("corrections").get(0).path("statementNumber").asString()).isEqualTo(code + "-2031-03");

@@ -187,7 +187,7 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         assertThat(driver.findElements(By.cssSelector("#backtest-rules tr"))).hasSizeGreaterThan(1);
 
         // The analytics dashboard of that store, its charts drawn.
-        analytics.catchUp(java.time.OffsetDateTime.parse("2999-01-01T00:00:00Z"));
+        analytics.catchUpEverything();
         long storeId = stores.findByCode(code).orElseThrow().id().value();
         driver.get(url("/admin/analytics?storeId=" + storeId + "&from=" + day.toLocalDate().minusDays(1) + "&to="
                 + java.time.LocalDate.now(java.time.ZoneOffset.UTC)));

@@ -18,9 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Keeps the roll-ups up to date: reads purchases (and returns) past the watermark in id order, a batch
  * at a time, adds them up per store and local day and per member, store and local month in memory,
  * and adds those sums to the roll-up rows (update, else insert) in the same transaction as the new
- * watermark — so each purchase is counted exactly once even if the process dies mid-way. It stops at
- * the first row recorded at or after {@code until} (the job passes a minute ago), so that a
- * transaction still in flight with a lower id is never passed over.
+ * watermark — so each purchase is counted exactly once even if the process dies mid-way. It never
+ * goes past the highest id it saw a minute ago or more (see {@link #catchUp}), so that a transaction
+ * still in flight with a lower id is never passed over, whatever timestamps the rows carry (a history
+ * replay writes the sales' own times).
  */
 @Component
 public class Rollups {
@@ -56,64 +57,78 @@ public class Rollups {
         BigDecimal sales = BigDecimal.ZERO;
     }
 
-    /** Rolls up everything recorded before {@code until}; answers how many purchases and returns it took. */
-    public synchronized long catchUp(OffsetDateTime until) {
+    /** How long a writing transaction may last at most: ids seen this long ago are settled. */
+    static final java.time.Duration GRACE = java.time.Duration.ofMinutes(1);
+
+    /**
+     * Rolls up what is safe at {@code now}: each stream up to the highest id it had when last looked at,
+     * if that was at least {@link #GRACE} ago (every transaction that had taken a lower id has ended
+     * since); then notes the highest id now for a later run. With {@code everything}, up to the
+     * highest id now — only for tests and maintenance, when nothing is being written.
+     */
+    public synchronized long catchUp(OffsetDateTime now, boolean everything) {
         Map<Long, ZoneId> zones = new HashMap<>();
         jdbc.sql("SELECT id, time_zone FROM stores").query((rs, i) -> zones.put(rs.getLong(1), ZoneId.of(rs.getString(2)))).list();
         long total = 0;
-        while (true) {
-            Long n = transactions.execute(status -> purchases(until, zones));
-            total += n;
-            if (n < BATCH) {
-                break;
-            }
-        }
-        while (true) {
-            Long n = transactions.execute(status -> returns(until, zones));
-            total += n;
-            if (n < BATCH) {
-                break;
-            }
-        }
-        while (true) {
-            Long n = transactions.execute(status -> transfers(until));
-            total += n;
-            if (n < BATCH) {
-                break;
-            }
-        }
+        total += stream("purchases", "purchases", now, everything, (last, limit) -> purchases(last, limit, zones));
+        total += stream("returns", "purchase_returns", now, everything, (last, limit) -> returns(last, limit, zones));
+        total += stream("transfers", "point_transfers", now, everything, this::transfers);
         return total;
+    }
+
+    private interface Batch {
+        /** Rolls up the next rows with ids in (last, limit]; answers how many and the last id taken. */
+        long[] run(long last, long limit);
+    }
+
+    private long stream(String name, String table, OffsetDateTime now, boolean everything, Batch batch) {
+        long total = 0;
+        while (true) {
+            long[] done = transactions.execute(status -> {
+                var state = jdbc.sql("SELECT last_id, seen_max, seen_at FROM rollup_state WHERE name = :n FOR UPDATE").param("n", name)
+                        .query((rs, i) -> new Object[] {rs.getLong(1), rs.getObject(2, Long.class), rs.getObject(3, OffsetDateTime.class)})
+                        .single();
+                long last = (Long) state[0];
+                Long seenMax = (Long) state[1];
+                OffsetDateTime seenAt = (OffsetDateTime) state[2];
+                boolean settled = seenAt != null && !seenAt.isAfter(now.minus(GRACE));
+                long limit = everything ? maxId(table) : settled && seenMax != null ? seenMax : last;
+                long[] r = limit > last ? batch.run(last, limit) : new long[] {0, last};
+                if (everything || seenAt == null || settled) {
+                    // Look again now; rows up to this id are safe once GRACE has passed.
+                    jdbc.sql("UPDATE rollup_state SET seen_max = :m, seen_at = :at WHERE name = :n")
+                            .param("m", maxId(table)).param("at", now).param("n", name).update();
+                }
+                if (r[0] > 0) {
+                    jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = :n")
+                            .param("id", r[1]).param("at", now).param("n", name).update();
+                }
+                return r;
+            });
+            total += done[0];
+            if (done[0] < BATCH) {
+                return total;
+            }
+        }
+    }
+
+    private long maxId(String table) {
+        return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM " + table).query(Long.class).single();
     }
 
     private record Row(long id, long store, Long member, OffsetDateTime at, OffsetDateTime recordedAt, BigDecimal amount, String code) {
     }
 
-    /**
-     * The next rows past the watermark, in id order, up to the first one recorded at or after
-     * {@code until}: the watermark never passes a row it has not counted.
-     */
-    private static List<Row> upTo(List<Row> rows, OffsetDateTime until) {
-        List<Row> taken = new ArrayList<>();
-        for (Row r : rows) {
-            if (!r.recordedAt().isBefore(until)) {
-                break;
-            }
-            taken.add(r);
-        }
-        return taken;
-    }
-
-    private long purchases(OffsetDateTime until, Map<Long, ZoneId> zones) {
-        long last = jdbc.sql("SELECT last_id FROM rollup_state WHERE name = 'purchases' FOR UPDATE").query(Long.class).single();
-        List<Row> rows = upTo(jdbc.sql("""
+    private long[] purchases(long last, long limit, Map<Long, ZoneId> zones) {
+        List<Row> rows = jdbc.sql("""
                 SELECT id, store_id, member_id, occurred_at, recorded_at, subtotal - discount_total AS sales FROM purchases
-                WHERE id > :last ORDER BY id LIMIT :l""")
-                .param("last", last).param("l", BATCH)
+                WHERE id > :last AND id <= :limit ORDER BY id LIMIT :l""")
+                .param("last", last).param("limit", limit).param("l", BATCH)
                 .query((rs, i) -> new Row(rs.getLong("id"), rs.getLong("store_id"), (Long) rs.getObject("member_id", Long.class),
                         rs.getObject("occurred_at", OffsetDateTime.class), rs.getObject("recorded_at", OffsetDateTime.class),
-                        rs.getBigDecimal("sales"), null)).list(), until);
+                        rs.getBigDecimal("sales"), null)).list();
         if (rows.isEmpty()) {
-            return 0;
+            return new long[] {0, last};
         }
         Map<Day, DaySums> days = new HashMap<>();
         Map<MemberMonth, MonthSums> months = new HashMap<>();
@@ -132,21 +147,18 @@ public class Rollups {
         }
         addDays(days);
         addMonths(months);
-        jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'purchases'").param("id", rows.getLast().id())
-                .param("at", until).update();
-        return rows.size();
+        return new long[] {rows.size(), rows.getLast().id()};
     }
 
-    private long returns(OffsetDateTime until, Map<Long, ZoneId> zones) {
-        long last = jdbc.sql("SELECT last_id FROM rollup_state WHERE name = 'returns' FOR UPDATE").query(Long.class).single();
-        List<Row> rows = upTo(jdbc.sql("""
+    private long[] returns(long last, long limit, Map<Long, ZoneId> zones) {
+        List<Row> rows = jdbc.sql("""
                 SELECT id, store_id, occurred_at, recorded_at, refunded_amount FROM purchase_returns
-                WHERE id > :last ORDER BY id LIMIT :l""")
-                .param("last", last).param("l", BATCH)
+                WHERE id > :last AND id <= :limit ORDER BY id LIMIT :l""")
+                .param("last", last).param("limit", limit).param("l", BATCH)
                 .query((rs, i) -> new Row(rs.getLong("id"), rs.getLong("store_id"), null, rs.getObject("occurred_at", OffsetDateTime.class),
-                        rs.getObject("recorded_at", OffsetDateTime.class), rs.getBigDecimal("refunded_amount"), null)).list(), until);
+                        rs.getObject("recorded_at", OffsetDateTime.class), rs.getBigDecimal("refunded_amount"), null)).list();
         if (rows.isEmpty()) {
-            return 0;
+            return new long[] {0, last};
         }
         Map<Day, DaySums> days = new HashMap<>();
         for (Row r : rows) {
@@ -155,21 +167,18 @@ public class Rollups {
             d.refunds = d.refunds.add(r.amount());
         }
         addDays(days);
-        jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'returns'").param("id", rows.getLast().id())
-                .param("at", until).update();
-        return rows.size();
+        return new long[] {rows.size(), rows.getLast().id()};
     }
 
     private record PointsKey(LocalDate day, String code) {
     }
 
     /** Ledger transfers per UTC day and code: what members gained (or lost) by each kind of movement. */
-    private long transfers(OffsetDateTime until) {
-        long last = jdbc.sql("SELECT last_id FROM rollup_state WHERE name = 'transfers' FOR UPDATE").query(Long.class).single();
-        List<Row> rows = upTo(jdbc.sql("""
+    private long[] transfers(long last, long limit) {
+        List<Row> rows = jdbc.sql("""
                 SELECT id, code, created_at, amount, debit_member_id, credit_member_id FROM point_transfers
-                WHERE id > :last ORDER BY id LIMIT :l""")
-                .param("last", last).param("l", BATCH)
+                WHERE id > :last AND id <= :limit ORDER BY id LIMIT :l""")
+                .param("last", last).param("limit", limit).param("l", BATCH)
                 .query((rs, i) -> {
                     long amount = rs.getLong("amount");
                     Long debit = (Long) rs.getObject("debit_member_id", Long.class);
@@ -177,9 +186,9 @@ public class Rollups {
                     long delta = (credit != null ? amount : 0) - (debit != null ? amount : 0);
                     OffsetDateTime at = rs.getObject("created_at", OffsetDateTime.class);
                     return new Row(rs.getLong("id"), 0, null, at, at, BigDecimal.valueOf(delta), rs.getString("code"));
-                }).list(), until);
+                }).list();
         if (rows.isEmpty()) {
-            return 0;
+            return new long[] {0, last};
         }
         Map<PointsKey, long[]> sums = new HashMap<>();
         for (Row r : rows) {
@@ -192,9 +201,7 @@ public class Rollups {
                 e -> new Object[] {e.getValue()[0], e.getValue()[1], Date.valueOf(e.getKey().day()), e.getKey().code()},
                 "INSERT INTO rollup_points_daily (sale_day, code, member_delta, transfers) VALUES (?, ?, ?, ?)",
                 e -> new Object[] {Date.valueOf(e.getKey().day()), e.getKey().code(), e.getValue()[0], e.getValue()[1]});
-        jdbc.sql("UPDATE rollup_state SET last_id = :id, updated_at = :at WHERE name = 'transfers'").param("id", rows.getLast().id())
-                .param("at", until).update();
-        return rows.size();
+        return new long[] {rows.size(), rows.getLast().id()};
     }
 
     private ZoneId zone(Map<Long, ZoneId> zones, long store) {

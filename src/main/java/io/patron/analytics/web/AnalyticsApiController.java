@@ -37,10 +37,10 @@ class AnalyticsApiController {
 
     @org.springframework.web.bind.annotation.PostMapping("/rollups/catch-up")
     @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "Roll up now what was recorded until a minute ago (the job does it every minute); answers rows and milliseconds")
+    @Operation(summary = "Roll up now what is safe to count (rows whose ids were seen a minute ago; the job does it every minute)")
     java.util.Map<String, Long> catchUp() {
         long start = System.nanoTime();
-        long rows = analytics.catchUp(java.time.OffsetDateTime.now().minusMinutes(1));
+        long rows = analytics.catchUp();
         return java.util.Map.of("rows", rows, "millis", (System.nanoTime() - start) / 1_000_000);
     }
 

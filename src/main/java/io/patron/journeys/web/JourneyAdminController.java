@@ -134,14 +134,6 @@ class JourneyAdminController {
         }
     }
 
-    /** The mail as a sample member would get it now (the edited template if saved, else the built-in one). */
-    @GetMapping("/templates/preview")
-    String preview(@RequestParam String name, @RequestParam String language, Model model) {
-        Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
-        model.addAttribute("mail", sample(name, lang));
-        return "journeys/preview";
-    }
-
     private io.patron.messaging.Mail sample(String name, Language lang) {
         if (templates.find(name, lang).isEmpty() && Arrays.stream(Journey.values()).noneMatch(j -> j.mailName().equals(name))) {
             // A new template of its own (for newsletters): nothing built in to start from.

@@ -31,7 +31,8 @@ class MailPreferencesController {
 
     private Member member(String token) {
         MemberId id = links.verify(token).orElseThrow(() -> ProblemException.notFound("LINK_INVALID", "This link is not valid."));
-        return members.find(id).filter(Member::changeable)
+        // A link from before a merge speaks for the survivor now.
+        return members.find(id).map(m -> members.current(m.id())).filter(Member::changeable)
                 .orElseThrow(() -> ProblemException.notFound("LINK_INVALID", "This link is not valid."));
     }
 
