@@ -73,6 +73,23 @@ public class Breakdowns {
                 .list();
     }
 
+    /** A member who brought others: how many, and what those members bought in the period's months. */
+    public record Referrer(long memberId, String firstName, long brought, BigDecimal revenue) {
+    }
+
+    /** The referrers whose members bought the most in the months the period touches (at most 50). */
+    public List<Referrer> referrers(Analytics.Period period) {
+        return jdbc.sql("""
+                SELECT r.id, r.first_name, COUNT(DISTINCT m.id), COALESCE(SUM(mm.sales), 0) AS revenue
+                FROM members m JOIN members r ON r.id = m.referred_by
+                LEFT JOIN rollup_member_month mm ON mm.member_id = m.id AND mm.sale_month >= :first AND mm.sale_month <= :last
+                WHERE r.status IN ('ACTIVE', 'BLOCKED')
+                GROUP BY r.id, r.first_name ORDER BY revenue DESC, r.id LIMIT :l""")
+                .param("first", java.sql.Date.valueOf(period.from().withDayOfMonth(1)))
+                .param("last", java.sql.Date.valueOf(period.to().withDayOfMonth(1))).param("l", ROWS_MAX)
+                .query((rs, i) -> new Referrer(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBigDecimal(4))).list();
+    }
+
     /** NPS and satisfaction per store for a period of (UTC) days. */
     public List<Feedback.StoreScore> feedback(LocalDate from, LocalDate to) {
         return feedback.scores(from.atStartOfDay().atOffset(ZoneOffset.UTC), to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));

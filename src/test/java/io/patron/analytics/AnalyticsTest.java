@@ -88,6 +88,27 @@ class AnalyticsTest extends IntegrationTest {
     }
 
     @Test
+    void referrersAreRankedByWhatTheirMembersBought() {
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        at("2035-07-10T12:00:00Z");
+        Api till = Api.bearer(port, DEMO_TILL_KEY);
+        var referrer = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email(), "firstName", "Vera"))).json();
+        String code = admin.get("/api/v1/members/" + referrer.path("id").asLong()).json().path("referralCode").asString();
+        for (int i = 0; i < 2; i++) {
+            String card = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email(), "referralCode", code))).json()
+                    .path("cardNumber").asString();
+            sale(till, card, 1, 100 + 50 * i);
+        }
+        analytics.catchUpEverything();
+        var rows = admin.get("/api/v1/analytics/referrers?from=2035-07-01&to=2035-07-31").json();
+        var vera = java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+                .filter(r -> r.path("memberId").asLong() == referrer.path("id").asLong()).findFirst().orElseThrow();
+        assertThat(vera.path("brought").asLong()).isEqualTo(2);
+        assertThat(vera.path("revenue").decimalValue()).isEqualByComparingTo("250.00");
+        assertThat(vera.path("firstName").asString()).isEqualTo("Vera");
+    }
+
+    @Test
     void aTinyStoresMeasuresAreWhatWeWorkOutByHand() {
         Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
         String code = "AN" + System.nanoTime() % 100_000_000L;

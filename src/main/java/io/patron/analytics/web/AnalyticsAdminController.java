@@ -67,6 +67,7 @@ class AnalyticsAdminController {
         model.addAttribute("cohorts", cohorts);
         model.addAttribute("uplifts", uplift.recent(10, 30));
         model.addAttribute("rfm", breakdowns.rfm());
+        model.addAttribute("referrers", breakdowns.referrers(period));
         model.addAttribute("campaigns", breakdowns.coupons());
         model.addAttribute("drawRows", breakdowns.draws());
         model.addAttribute("scores", breakdowns.feedback(period.from(), period.to()));

@@ -50,6 +50,13 @@ class AnalyticsApiController {
         return breakdowns.rfm();
     }
 
+    @GetMapping("/referrers")
+    @Operation(summary = "Members who brought others, with what those members bought in the months the period touches")
+    List<io.patron.analytics.Breakdowns.Referrer> referrers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+        return breakdowns.referrers(new Analytics.Period(from, to));
+    }
+
     @GetMapping("/coupons")
     @Operation(summary = "Coupon campaigns (the newest 50): codes issued, codes used, redemption rate")
     List<io.patron.analytics.Breakdowns.CampaignRate> coupons() {
