@@ -106,8 +106,26 @@ public class Analytics {
     public record Summary(Long storeId, Measures current, Measures previous, Measures yearBefore) {
     }
 
+    /** The three periods of a summary are worked out side by side (each is one scan of the roll-ups). */
+    private static final java.util.concurrent.ExecutorService PERIODS = java.util.concurrent.Executors.newFixedThreadPool(3,
+            r -> {
+                Thread t = new Thread(r, "analytics-periods");
+                t.setDaemon(true);
+                return t;
+            });
+
     public Summary summary(Period period, Long storeId) {
-        return new Summary(storeId, measures(period, storeId), measures(period.previous(), storeId), measures(period.yearBefore(), storeId));
+        var previous = java.util.concurrent.CompletableFuture.supplyAsync(() -> measures(period.previous(), storeId), PERIODS);
+        var yearBefore = java.util.concurrent.CompletableFuture.supplyAsync(() -> measures(period.yearBefore(), storeId), PERIODS);
+        Measures current = measures(period, storeId);
+        try {
+            return new Summary(storeId, current, previous.join(), yearBefore.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     public Measures measures(Period p, Long storeId) {

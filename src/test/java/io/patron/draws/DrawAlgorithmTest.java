@@ -75,7 +75,10 @@ class DrawAlgorithmTest {
         String otherSeed = json("V1", other, DrawAlgorithm.sha256(seed), DrawAlgorithm.sha256(list), winners);
         assertThat(DrawVerifier.verify(otherSeed, list).lines().getFirst()).startsWith("FAIL");
         List<DrawAlgorithm.Win> forged = new ArrayList<>(winners);
-        forged.set(0, new DrawAlgorithm.Win(0, new DrawAlgorithm.Ticket(1029, "p9")));
+        // A ticket that did not win (with a random seed, 1029 itself may be the real winner: a forgery must differ).
+        long loser = java.util.stream.LongStream.rangeClosed(1000, 1029)
+                .filter(n -> winners.stream().noneMatch(w -> w.ticket().number() == n)).findFirst().orElseThrow();
+        forged.set(0, new DrawAlgorithm.Win(0, new DrawAlgorithm.Ticket(loser, "p" + (loser - 1000) % 10)));
         assertThat(DrawVerifier.verify(json("V1", seed, DrawAlgorithm.sha256(seed), DrawAlgorithm.sha256(list), forged), list).ok())
                 .isFalse();
     }
