@@ -102,6 +102,54 @@ public class Uplift {
                 check(treated), check(control), verdict);
     }
 
+    /** A journey's uplift: its mailed occurrences against its held-out ones. */
+    public record JourneyResult(String journey, OffsetDateTime from, OffsetDateTime to, int days, long treated, long control,
+                                Difference revenuePerMember, Difference visitsPerMember, Verdict verdict) {
+    }
+
+    /**
+     * What a journey did: its occurrences in [from, to) that were mailed (treated) against those held
+     * out (control), each member's purchases in the {@code days} after the occurrence.
+     */
+    public JourneyResult journey(String kind, OffsetDateTime from, OffsetDateTime to, int days) {
+        if (days < 1 || days > DAYS_MAX) {
+            throw ProblemException.invalid("days", "1 to " + DAYS_MAX);
+        }
+        if (!to.isAfter(from)) {
+            throw ProblemException.invalid("to", "after from");
+        }
+        java.util.Map<Long, double[]> occurrences = new java.util.LinkedHashMap<>();
+        java.util.Map<Long, Boolean> control = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT s.id, s.status, s.created_at, p.occurred_at, p.subtotal - p.discount_total
+                FROM journey_sends s
+                LEFT JOIN purchases p ON p.member_id = s.member_id AND p.occurred_at >= s.created_at AND p.occurred_at < :horizon
+                WHERE s.kind = :k AND s.status IN ('QUEUED', 'HELD_OUT') AND s.created_at >= :from AND s.created_at < :to
+                ORDER BY s.id LIMIT 1000000""")
+                .param("k", kind).param("from", from).param("to", to).param("horizon", to.plusDays(days))
+                .query((rs, i) -> {
+                    long id = rs.getLong(1);
+                    control.put(id, "HELD_OUT".equals(rs.getString(2)));
+                    double[] v = occurrences.computeIfAbsent(id, k -> new double[2]);
+                    OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
+                    OffsetDateTime bought = rs.getObject(4, OffsetDateTime.class);
+                    if (bought != null && bought.isBefore(at.plusDays(days))) {
+                        v[0] += rs.getBigDecimal(5).doubleValue();
+                        v[1]++;
+                    }
+                    return null;
+                }).list();
+        List<double[]> treatedRows = new ArrayList<>();
+        List<double[]> controlRows = new ArrayList<>();
+        occurrences.forEach((id, v) -> (control.get(id) ? controlRows : treatedRows).add(v));
+        Difference revenue = compare(column(treatedRows, 0), column(controlRows, 0));
+        Difference visits = compare(column(treatedRows, 1), column(controlRows, 1));
+        Verdict verdict = controlRows.isEmpty() || treatedRows.isEmpty() ? Verdict.NO_CONTROL_GROUP
+                : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
+                : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
+        return new JourneyResult(kind, from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, verdict);
+    }
+
     /** The uplift of the last sent newsletters, newest first, each over the {@code days} after sending. */
     public List<Result> recent(int limit, int days) {
         return jdbc.sql("SELECT id FROM newsletters WHERE status = 'SENT' ORDER BY id DESC LIMIT :l").param("l", Math.min(limit, 50))

@@ -111,7 +111,7 @@ public class Journeys {
             Map<Journey, JourneySettings> loaded = new EnumMap<>(Journey.class);
             jdbc.sql("SELECT * FROM journey_settings").query((rs, i) -> new JourneySettings(Journey.valueOf(rs.getString("kind")),
                     rs.getBoolean("enabled"), rs.getInt("days"), rs.getInt("period_days"), rs.getString("coupon_campaign"),
-                    rs.getObject("updated_at", OffsetDateTime.class), rs.getString("updated_by"))).list()
+                    rs.getObject("updated_at", OffsetDateTime.class), rs.getString("updated_by"), rs.getInt("holdout_percent"))).list()
                     .forEach(s -> loaded.put(s.journey(), s));
             c = loaded;
             cache = c;
@@ -122,7 +122,15 @@ public class Journeys {
 
     @Transactional
     public JourneySettings update(Journey journey, boolean enabled, int days, int periodDays, String couponCampaign) {
+        return update(journey, enabled, days, periodDays, couponCampaign, settings(journey).holdoutPercent());
+    }
+
+    @Transactional
+    public JourneySettings update(Journey journey, boolean enabled, int days, int periodDays, String couponCampaign, int holdoutPercent) {
         Validation v = new Validation();
+        if (holdoutPercent < 0 || holdoutPercent > 50 || holdoutPercent > 0 && !journey.marketing()) {
+            v.reject("holdoutPercent", "0 to 50, and only for a marketing journey");
+        }
         if (days < 0 || days > 730) {
             v.reject("days", "from 0 to 730");
         }
@@ -136,8 +144,9 @@ public class Journeys {
         v.throwIfInvalid();
         JourneySettings before = settings(journey);
         jdbc.sql("""
-                UPDATE journey_settings SET enabled = :e, days = :d, period_days = :p, coupon_campaign = :c, updated_at = :at,
-                    updated_by = :by WHERE kind = :k""")
+                UPDATE journey_settings SET enabled = :e, days = :d, period_days = :p, coupon_campaign = :c, holdout_percent = :h,
+                    updated_at = :at, updated_by = :by WHERE kind = :k""")
+                .param("h", holdoutPercent)
                 .param("e", enabled).param("d", days).param("p", periodDays).param("c", campaign)
                 .param("at", OffsetDateTime.now(clock)).param("by", Callers.actorName()).param("k", journey.name()).update();
         cache = null;
@@ -431,6 +440,7 @@ public class Journeys {
         String status = m.email() == null ? "NO_EMAIL"
                 : marketing && !m.emailConsent().granted() ? "NO_CONSENT"
                 : marketing && marketingThisWeek(m, now) >= marketingPerWeek ? "THROTTLED"
+                : marketing && heldOut(journey, m.id().value(), occurrence, settings(journey).holdoutPercent()) ? "HELD_OUT"
                 : "QUEUED";
         int inserted;
         try {
@@ -458,6 +468,20 @@ public class Journeys {
             transactions.executeWithoutResult(work);
         } catch (RuntimeException e) {
             log.warn("A journey occurrence failed and will be tried again on the next run: {}", e.toString());
+        }
+    }
+
+    /** Whether an occurrence is in the journey's hold-out group: a hash, so every instance and run agrees. */
+    static boolean heldOut(Journey journey, long memberId, String occurrence, int percent) {
+        if (percent <= 0) {
+            return false;
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(("journey:" + journey + ":" + memberId + ":" + occurrence)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Math.floorMod(((h[0] & 0xff) << 8) | (h[1] & 0xff), 100) < percent;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -64,6 +64,67 @@ class UpliftTest extends IntegrationTest {
         assertThat(small.low()).as("a small group: a wide interval").isLessThan(0);
     }
 
+    @Autowired
+    io.patron.journeys.Journeys journeys;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
+    io.patron.MutableClock clock;
+
+    @Test
+    void aJourneyWithAHoldOutShowsWhatItsMailsDid() {
+        // A day of its own: the journey's occurrences of other tests (at real time) stay out of the comparison.
+        clock.reset();
+        clock.advance(java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse("2036-01-10T10:00:00Z")));
+        Api till = Api.bearer(port, DEMO_TILL_KEY);
+        var first = journeys.settings(io.patron.journeys.Journey.FIRST_PURCHASE);
+        journeys.update(io.patron.journeys.Journey.FIRST_PURCHASE, true, first.days(), first.periodDays(), null, 50);
+        try {
+            Map<Long, String> cards = new java.util.HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                var m = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email(), "consents", Map.of("emailMarketing", true))))
+                        .json();
+                cards.put(m.path("id").asLong(), m.path("cardNumber").asString());
+                buy(till, m.path("cardNumber").asString());
+            }
+            long mailed = 0;
+            long held = 0;
+            for (var e : cards.entrySet()) {
+                String status = jdbc.sql("SELECT status FROM journey_sends WHERE kind = 'FIRST_PURCHASE' AND member_id = :m")
+                        .param("m", e.getKey()).query(String.class).single();
+                assertThat(status).isIn("QUEUED", "HELD_OUT");
+                if (status.equals("QUEUED")) {
+                    mailed++;
+                    buy(till, e.getValue());
+                } else {
+                    held++;
+                    assertThat(jdbc.sql("SELECT COUNT(*) FROM mail_outbox WHERE member_id = :m AND kind = 'journey-first-purchase'")
+                            .param("m", e.getKey()).query(Long.class).single()).as("held out: no mail").isZero();
+                }
+            }
+            assertThat(mailed).isPositive();
+            assertThat(held).isPositive();
+            String today = "2036-01-10";
+            var r = Api.basic(port, "admin", ADMIN_PASSWORD).get("/api/v1/analytics/uplift/journeys/first_purchase?from=" + today + "&to="
+                    + today + "&days=7").json();
+            assertThat(r.path("treated").asLong()).isGreaterThanOrEqualTo(mailed);
+            assertThat(r.path("control").asLong()).isGreaterThanOrEqualTo(held);
+            assertThat(r.path("revenuePerMember").path("difference").asDouble()).isPositive();
+            assertThat(r.path("verdict").asString()).as(r.toString()).isEqualTo("MORE");
+        } finally {
+            journeys.update(io.patron.journeys.Journey.FIRST_PURCHASE, true, first.days(), first.periodDays(), null, 0);
+            clock.reset();
+        }
+    }
+
+    private static void buy(Api till, String card) {
+        Api.Response sale = till.post("/api/v1/purchases", Api.json(Map.of("receiptId", "UJ-" + System.nanoTime(),
+                "member", Map.of("cardNumber", card), "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 100)))));
+        assertThat(sale.status()).as(sale.body()).isEqualTo(201);
+    }
+
     @Test
     void aNewsletterWhoseReadersBoughtShowsItsUplift() {
         Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);

@@ -44,6 +44,18 @@ class AnalyticsApiController {
         return java.util.Map.of("rows", rows, "millis", (System.nanoTime() - start) / 1_000_000);
     }
 
+    @GetMapping("/uplift/journeys/{journey}")
+    @Operation(summary = "A journey's measured uplift: its mailed occurrences in [from, to] against its held-out ones",
+            description = "Set the journey's hold-out share in the admin first; revenue and visits per member in the days after.")
+    io.patron.analytics.Uplift.JourneyResult journeyUplift(@org.springframework.web.bind.annotation.PathVariable String journey,
+                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                                                           @RequestParam Optional<Integer> days) {
+        new Analytics.Period(from, to);
+        return uplift.journey(journey.trim().toUpperCase(java.util.Locale.ROOT), from.atStartOfDay().atOffset(java.time.ZoneOffset.UTC),
+                to.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), days.orElse(30));
+    }
+
     @GetMapping("/rfm")
     @Operation(summary = "RFM classes: members, spend in the last year and share of revenue (as of the last daily computation)")
     List<io.patron.analytics.Breakdowns.RfmShare> rfm() {

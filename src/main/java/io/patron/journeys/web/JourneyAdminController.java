@@ -64,9 +64,9 @@ class JourneyAdminController {
     @PostMapping("/{kind}")
     String update(@PathVariable String kind, @RequestParam(defaultValue = "false") boolean enabled, @RequestParam(defaultValue = "0") int days,
                   @RequestParam(defaultValue = "0") int periodDays, @RequestParam(required = false) String couponCampaign,
-                  RedirectAttributes redirect) {
+                  @RequestParam(defaultValue = "0") int holdoutPercent, RedirectAttributes redirect) {
         try {
-            journeys.update(Journey.parse(kind), enabled, days, periodDays, couponCampaign);
+            journeys.update(Journey.parse(kind), enabled, days, periodDays, couponCampaign, holdoutPercent);
             redirect.addFlashAttribute("notice", "journeys.saved");
         } catch (ProblemException e) {
             redirect.addFlashAttribute("problem", e.violations().get(0).field() + ": " + e.violations().get(0).message());
