@@ -282,9 +282,9 @@ public class Journeys {
                 days.add("(EXTRACT(MONTH FROM birth_date) = 2 AND EXTRACT(DAY FROM birth_date) = 29)");
             }
         }
-        String sql = "SELECT id FROM members WHERE status = 'ACTIVE' AND email IS NOT NULL AND birth_date IS NOT NULL AND ("
+        String sql = "SELECT id, 0 FROM members WHERE status = 'ACTIVE' AND email IS NOT NULL AND birth_date IS NOT NULL AND ("
                 + String.join(" OR ", days) + ") AND id > :after ORDER BY id LIMIT :l";
-        return forEachBatch(sql, Map.of(), id -> perMember(t -> members.find(new MemberId(id)).ifPresent(m -> {
+        return forEachBatchRows(sql, Map.of(), (id, unused) -> perMember(t -> members.find(new MemberId(id)).ifPresent(m -> {
             LocalDate birthday = m.birthDate().withYear(today.getYear());
             if (birthday.isBefore(today)) {
                 birthday = m.birthDate().withYear(today.getYear() + 1);
@@ -512,23 +512,6 @@ public class Journeys {
         } catch (RuntimeException e) {
             return ZoneId.of("UTC");
         }
-    }
-
-    private int forEachBatch(String sql, Map<String, Object> params, java.util.function.LongConsumer each) {
-        int count = 0;
-        long after = 0;
-        for (int b = 0; b < BATCHES_PER_RUN_MAX; b++) {
-            List<Long> ids = jdbc.sql(sql).params(params).param("after", after).param("l", BATCH).query(Long.class).list();
-            for (long id : ids) {
-                each.accept(id);
-                count++;
-                after = id;
-            }
-            if (ids.size() < BATCH) {
-                break;
-            }
-        }
-        return count;
     }
 
     private int forEachBatchRows(String sql, Map<String, Object> params, java.util.function.BiConsumer<Long, Long> each) {

@@ -14,7 +14,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -120,8 +119,7 @@ class PartnerAdminApiController {
     @GetMapping(value = "/statements/{id}/csv", produces = "text/csv")
     ResponseEntity<String> csv(@PathVariable long id) {
         Statement s = settlements.get(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=UTF-8"))
-                .header("Content-Disposition", "attachment; filename=\"" + s.number() + ".csv\"").body(settlements.csv(s));
+        return io.patron.common.Downloads.csv(s.number(), settlements.csv(s));
     }
 
     @PostMapping("/statements/draft-due")

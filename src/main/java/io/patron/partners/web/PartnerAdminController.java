@@ -9,7 +9,6 @@ import io.patron.partners.Partners;
 import io.patron.partners.Settlements;
 import io.patron.partners.Statement;
 import java.math.BigDecimal;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -149,8 +148,7 @@ class PartnerAdminController {
     @GetMapping(value = "/statements/{id}/csv")
     ResponseEntity<String> csv(@PathVariable long id) {
         Statement s = settlements.get(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=UTF-8"))
-                .header("Content-Disposition", "attachment; filename=\"" + s.number() + ".csv\"").body(settlements.csv(s));
+        return io.patron.common.Downloads.csv(s.number(), settlements.csv(s));
     }
 
     @PostMapping("/statements/{id}/refresh")

@@ -8,7 +8,6 @@ import io.patron.partners.PartnerSales;
 import io.patron.partners.Partners;
 import io.patron.partners.Settlements;
 import io.patron.partners.Statement;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -55,8 +54,7 @@ class PartnerPortalController {
     @GetMapping("/partner/statements/{id}/csv")
     ResponseEntity<String> csv(@PathVariable long id) {
         Statement s = own(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv; charset=UTF-8"))
-                .header("Content-Disposition", "attachment; filename=\"" + s.number() + ".csv\"").body(settlements.csv(s));
+        return io.patron.common.Downloads.csv(s.number(), settlements.csv(s));
     }
 
     private Statement own(long id) {
