@@ -15,5 +15,11 @@
     data: {labels: data.days, datasets: [{label: participation.dataset.label, data: data.participation, borderColor: '#2e6fdb'}]},
     options: {responsive: true, animation: false, plugins: {legend: {display: false}}, scales: {y: {min: 0, max: 100}}}
   });
+  const tiers = document.getElementById('chart-tiers');
+  new Chart(tiers, {
+    type: 'bar',
+    data: {labels: data.tiers, datasets: [{label: tiers.dataset.label, data: data.tierMembers, backgroundColor: '#2e6fdb'}]},
+    options: {responsive: true, animation: false, indexAxis: 'y', plugins: {legend: {display: false}}}
+  });
   document.body.dataset.chartsDrawn = 'true';
 })();

@@ -1,5 +1,7 @@
 package io.patron.analytics;
 
+import io.patron.analytics.internal.MemberRanges;
+import io.patron.analytics.internal.RangeCells;
 import io.patron.analytics.internal.Rollups;
 import io.patron.common.ProblemException;
 import java.math.BigDecimal;
@@ -37,8 +39,10 @@ public class Analytics {
     private final JdbcClient jdbc;
     private final Rollups rollups;
     private final Clock clock;
+    private final RangeCells cells;
 
-    Analytics(JdbcClient jdbc, Rollups rollups, Clock clock) {
+    Analytics(JdbcClient jdbc, Rollups rollups, Clock clock, RangeCells cells) {
+        this.cells = cells;
         this.jdbc = jdbc;
         this.rollups = rollups;
         this.clock = clock;
@@ -128,6 +132,65 @@ public class Analytics {
         }
     }
 
+    /**
+     * A summary of one segment's members (as the segment stands now): their purchases in the months
+     * the period touches, from the member-month roll-up, and their refunds in the period's days. There
+     * are no anonymous sales in a segment, so participation and the anonymous average check are null.
+     * Slower than the whole programme's measures: every member of the segment is looked at.
+     */
+    public Summary summary(Period period, Long storeId, io.patron.segments.Segments.MemberSet segment) {
+        if (segment == null) {
+            return summary(period, storeId);
+        }
+        return new Summary(storeId, segmentMeasures(period, storeId, segment), segmentMeasures(period.previous(), storeId, segment),
+                segmentMeasures(period.yearBefore(), storeId, segment));
+    }
+
+    private Measures segmentMeasures(Period p, Long storeId, io.patron.segments.Segments.MemberSet segment) {
+        int first = MemberRanges.month(p.from());
+        int beforeFirst = MemberRanges.month(p.previous().from());
+        int beforeLast = Math.min(MemberRanges.month(p.previous().to()), first - 1);
+        String store = storeId == null ? "" : " AND store_id = :aStore";
+        var q = jdbc.sql("SELECT COALESCE(SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN n = 0 AND before = 1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(sales), 0)"
+                + " FROM (SELECT member_id, SUM(CASE WHEN sale_month >= :aFirst THEN receipts ELSE 0 END) AS n,"
+                + "  SUM(CASE WHEN sale_month >= :aFirst THEN sales ELSE 0 END) AS sales,"
+                + "  MAX(CASE WHEN sale_month <= :aBeforeLast THEN 1 ELSE 0 END) AS before"
+                + "  FROM rollup_member_month WHERE sale_month >= :aFrom AND sale_month <= :aLast" + store
+                + "  AND member_id IN (" + segment.sql() + ") GROUP BY member_id) x")
+                .param("aFirst", Date.valueOf(p.from().withDayOfMonth(1)))
+                .param("aBeforeLast", Date.valueOf(MemberRanges.date(beforeLast < beforeFirst ? first - 1 : beforeLast)))
+                .param("aFrom", Date.valueOf(MemberRanges.date(beforeLast < beforeFirst ? first : beforeFirst)))
+                .param("aLast", Date.valueOf(p.to().withDayOfMonth(1)));
+        OffsetDateTime start = p.from().atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime end = p.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        var members = jdbc.sql("SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= :aStart THEN 1 ELSE 0 END), 0) FROM members"
+                        + " WHERE created_at < :aEnd AND id IN (" + segment.sql() + ")" + (storeId == null ? "" : " AND enrolled_store_id = :aStore"))
+                .param("aStart", start).param("aEnd", end);
+        var refunds = jdbc.sql("SELECT COALESCE(SUM(r.refunded_amount), 0) FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id"
+                        + " WHERE r.occurred_at >= :aStart AND r.occurred_at < :aEnd AND p.member_id IN (" + segment.sql() + ")"
+                        + (storeId == null ? "" : " AND r.store_id = :aStore"))
+                .param("aStart", start).param("aEnd", end);
+        for (var e : segment.params().entrySet()) {
+            q = q.param(e.getKey(), e.getValue());
+            members = members.param(e.getKey(), e.getValue());
+            refunds = refunds.param(e.getKey(), e.getValue());
+        }
+        if (storeId != null) {
+            q = q.param("aStore", storeId);
+            members = members.param("aStore", storeId);
+            refunds = refunds.param("aStore", storeId);
+        }
+        Object[] m = q.query((rs, i) -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5)}).single();
+        long[] enrolled = members.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        long active = (Long) m[0];
+        long receipts = (Long) m[2];
+        BigDecimal sales = (BigDecimal) m[4];
+        return new Measures(p, enrolled[0], enrolled[1], active, receipts, receipts, sales, sales, refunds.query(BigDecimal.class).single(),
+                null, ratio(sales, receipts, 2), ratio(sales, receipts, 2), null, ratio(BigDecimal.valueOf(receipts), active, 2),
+                (Long) m[1], ratio(BigDecimal.valueOf((Long) m[1]), active, 4), (Long) m[3]);
+    }
+
     public Measures measures(Period p, Long storeId) {
         String store = storeId == null ? "" : " AND store_id = :store";
         var daily = jdbc.sql("""
@@ -154,46 +217,43 @@ public class Analytics {
     }
 
     /**
-     * One scan of the member-month roll-up over the previous period's months and this period's: per
-     * member, the receipts in this period's months and whether they bought in the previous period's
-     * months. Answers active members, members with two receipts or more, their receipts, and churned
-     * members (bought in the previous period's months, not in this one's).
+     * Active members, repeaters and their receipts in the months the period touches, and churned
+     * members — those who bought in the previous period's months and not in this one's: the members of
+     * the two runs together less those of this one. Each is one read of the range cells.
      */
     private long[] memberMeasures(Period p, Long storeId) {
-        LocalDate first = p.firstMonth();
-        LocalDate last = p.lastMonth();
-        LocalDate beforeFirst = p.previous().firstMonth();
-        LocalDate beforeLast = p.previous().lastMonth().isBefore(first) ? p.previous().lastMonth() : first.minusMonths(1);
-        if (beforeLast.isBefore(beforeFirst)) {
-            beforeFirst = first;
-        }
-        var q = jdbc.sql("""
-                SELECT COALESCE(SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0),
-                       COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN n = 0 AND before = 1 THEN 1 ELSE 0 END), 0)
-                FROM (SELECT member_id, SUM(CASE WHEN sale_month >= :first THEN receipts ELSE 0 END) AS n,
-                             MAX(CASE WHEN sale_month <= :beforeLast THEN 1 ELSE 0 END) AS before
-                      FROM rollup_member_month WHERE sale_month >= :from AND sale_month <= :last""" + (storeId == null ? "" : " AND store_id = :store")
-                        + " GROUP BY member_id) x")
-                .param("first", Date.valueOf(first)).param("beforeLast", Date.valueOf(beforeLast))
-                .param("from", Date.valueOf(beforeFirst)).param("last", Date.valueOf(last));
-        if (storeId != null) {
-            q = q.param("store", storeId);
-        }
-        return q.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)}).single();
+        long store = storeId == null ? RangeCells.ALL_STORES : storeId;
+        int first = MemberRanges.month(p.from());
+        int last = MemberRanges.month(p.to());
+        // The previous period's months, less the one it may share with this period.
+        int beforeFirst = MemberRanges.month(p.previous().from());
+        int beforeLast = Math.min(MemberRanges.month(p.previous().to()), first - 1);
+        long[] now = cells.measure(store, first, last);
+        long churned = beforeLast < beforeFirst ? 0 : cells.measure(store, beforeFirst, last)[0] - now[0];
+        return new long[] {now[0], now[1], now[2], churned};
     }
 
-    /** Members enrolled by the end of the period (still members: not merged or erased), and those enrolled in it. */
+    /**
+     * Members enrolled by the end of the period and still members (not merged or erased), and those
+     * enrolled in it: the enrolment roll-up less the merged and erased members, read through their index.
+     */
     private long[] members(Period p, Long storeId) {
         OffsetDateTime end = p.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime start = p.from().atStartOfDay().atOffset(ZoneOffset.UTC);
-        var q = jdbc.sql("""
-                SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= :start THEN 1 ELSE 0 END), 0) FROM members
-                WHERE status IN ('ACTIVE', 'BLOCKED') AND created_at < :end""" + (storeId == null ? "" : " AND enrolled_store_id = :store"))
+        String store = storeId == null ? "" : " AND store_id = :store";
+        var enrolled = jdbc.sql("SELECT COALESCE(SUM(enrolled), 0), COALESCE(SUM(CASE WHEN enrol_day >= :from THEN enrolled ELSE 0 END), 0)"
+                + " FROM rollup_members_daily WHERE enrol_day <= :to" + store)
+                .param("from", Date.valueOf(p.from())).param("to", Date.valueOf(p.to()));
+        var gone = jdbc.sql("SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= :start THEN 1 ELSE 0 END), 0) FROM members"
+                + " WHERE status IN ('MERGED', 'ERASED') AND created_at < :end" + (storeId == null ? "" : " AND enrolled_store_id = :store"))
                 .param("start", start).param("end", end);
         if (storeId != null) {
-            q = q.param("store", storeId);
+            enrolled = enrolled.param("store", storeId);
+            gone = gone.param("store", storeId);
         }
-        return q.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        long[] in = enrolled.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        long[] out = gone.query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+        return new long[] {in[0] - out[0], in[1] - out[1]};
     }
 
     private static BigDecimal ratio(BigDecimal part, long whole, int scale) {
@@ -260,32 +320,23 @@ public class Analytics {
         if (months < 1 || months > COHORT_MONTHS_MAX) {
             throw ProblemException.invalid("months", "1 to " + COHORT_MONTHS_MAX);
         }
-        LocalDate first = from.withDayOfMonth(1);
-        LocalDate last = to.withDayOfMonth(1);
-        String store = storeId == null ? "" : " AND store_id = :store";
-        var q = jdbc.sql("""
-                SELECT f.first_month, r.sale_month, COUNT(DISTINCT r.member_id) FROM
-                  (SELECT member_id, MIN(sale_month) AS first_month FROM rollup_member_month WHERE 1 = 1""" + store + """
-                   \sGROUP BY member_id) f
-                JOIN rollup_member_month r ON r.member_id = f.member_id""" + (storeId == null ? "" : " AND r.store_id = :store") + """
-                 \sWHERE f.first_month >= :first AND f.first_month <= :last AND r.sale_month >= f.first_month AND r.sale_month <= :until
-                GROUP BY f.first_month, r.sale_month ORDER BY f.first_month, r.sale_month""")
-                .param("first", Date.valueOf(first)).param("last", Date.valueOf(last)).param("until", Date.valueOf(last.plusMonths(months)));
-        if (storeId != null) {
-            q = q.param("store", storeId);
-        }
+        int first = MemberRanges.month(from);
+        int last = MemberRanges.month(to);
         Map<LocalDate, long[]> table = new LinkedHashMap<>();
-        q.query((rs, i) -> {
-            LocalDate cohort = rs.getDate(1).toLocalDate();
-            LocalDate month = rs.getDate(2).toLocalDate();
-            int k = (int) ChronoUnit.MONTHS.between(cohort, month);
-            if (k < months) {
-                table.computeIfAbsent(cohort, c -> new long[months])[k] = rs.getLong(3);
-            }
-            return null;
-        }).list();
-        LocalDate newest = jdbc.sql("SELECT MAX(sale_month) FROM rollup_member_month").query((rs, i) -> rs.getDate(1)).optional()
-                .map(Date::toLocalDate).orElse(last);
+        jdbc.sql("""
+                SELECT first_month, sale_month, members FROM rollup_cohort_cells
+                WHERE store_id = :store AND first_month >= :first AND first_month <= :last AND sale_month < first_month + :months
+                ORDER BY first_month, sale_month""")
+                .param("store", storeId == null ? RangeCells.ALL_STORES : storeId).param("first", first).param("last", last)
+                .param("months", months)
+                .query((rs, i) -> table.computeIfAbsent(MemberRanges.date(rs.getInt(1)), c -> new long[months])[rs.getInt(2) - rs.getInt(1)]
+                        += rs.getLong(3)).list();
+        table.values().removeIf(counts -> counts[0] == 0);
+        LocalDate newest = jdbc.sql("SELECT MAX(sale_month) FROM rollup_cohort_cells WHERE store_id = 0 AND members > 0")
+                .query((rs, i) -> rs.getObject(1) == null ? null : MemberRanges.date(rs.getInt(1))).optional().orElse(null);
+        if (newest == null) {
+            newest = MemberRanges.date(last);
+        }
         List<Cohort> out = new ArrayList<>();
         for (var e : table.entrySet()) {
             List<Long> retained = new ArrayList<>();

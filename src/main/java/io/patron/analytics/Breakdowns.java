@@ -80,11 +80,14 @@ public class Breakdowns {
     /** The referrers whose members bought the most in the months the period touches (at most 50). */
     public List<Referrer> referrers(Analytics.Period period) {
         return jdbc.sql("""
-                SELECT r.id, r.first_name, COUNT(DISTINCT m.id), COALESCE(SUM(mm.sales), 0) AS revenue
-                FROM members m JOIN members r ON r.id = m.referred_by
-                LEFT JOIN rollup_member_month mm ON mm.member_id = m.id AND mm.sale_month >= :first AND mm.sale_month <= :last
+                SELECT r.id, r.first_name, x.brought, x.revenue FROM (
+                  SELECT m.referred_by AS referrer, COUNT(*) AS brought,
+                         COALESCE(SUM((SELECT SUM(mm.sales) FROM rollup_member_month mm
+                                       WHERE mm.member_id = m.id AND mm.sale_month >= :first AND mm.sale_month <= :last)), 0) AS revenue
+                  FROM members m WHERE m.referred_by IS NOT NULL GROUP BY m.referred_by) x
+                JOIN members r ON r.id = x.referrer
                 WHERE r.status IN ('ACTIVE', 'BLOCKED')
-                GROUP BY r.id, r.first_name ORDER BY revenue DESC, r.id LIMIT :l""")
+                ORDER BY x.revenue DESC, r.id LIMIT :l""")
                 .param("first", java.sql.Date.valueOf(period.from().withDayOfMonth(1)))
                 .param("last", java.sql.Date.valueOf(period.to().withDayOfMonth(1))).param("l", ROWS_MAX)
                 .query((rs, i) -> new Referrer(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBigDecimal(4))).list();

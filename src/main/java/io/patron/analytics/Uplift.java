@@ -95,9 +95,7 @@ public class Uplift {
                 .list();
         Difference revenue = compare(column(treated, 0), column(control, 0));
         Difference visits = compare(column(treated, 1), column(control, 1));
-        Verdict verdict = control.isEmpty() || treated.isEmpty() ? Verdict.NO_CONTROL_GROUP
-                : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
-                : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
+        Verdict verdict = verdict(revenue, treated, control);
         return new Result(newsletterId, (String) newsletter[0], from, days, treated.size(), control.size(), revenue, visits,
                 check(treated), check(control), verdict);
     }
@@ -144,10 +142,69 @@ public class Uplift {
         occurrences.forEach((id, v) -> (control.get(id) ? controlRows : treatedRows).add(v));
         Difference revenue = compare(column(treatedRows, 0), column(controlRows, 0));
         Difference visits = compare(column(treatedRows, 1), column(controlRows, 1));
-        Verdict verdict = controlRows.isEmpty() || treatedRows.isEmpty() ? Verdict.NO_CONTROL_GROUP
+        Verdict verdict = verdict(revenue, treatedRows, controlRows);
+        return new JourneyResult(kind, from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, verdict);
+    }
+
+    /** Whether any member was ever set aside by the programme-wide hold-out. */
+    public boolean programmeHoldoutUsed() {
+        return jdbc.sql("SELECT COUNT(*) FROM (SELECT member_id FROM programme_holdout LIMIT 1) x").query(Long.class).single() > 0;
+    }
+
+    /** The programme-wide hold-out's uplift: new members who get the programme's marketing against those set aside. */
+    public record ProgrammeResult(OffsetDateTime from, OffsetDateTime to, int days, long treated, long control,
+                                  Difference revenuePerMember, Difference visitsPerMember, BigDecimal treatedAverageCheck,
+                                  BigDecimal controlAverageCheck, Verdict verdict) {
+    }
+
+    /**
+     * What the programme's marketing did for the members who enrolled in [from, to): each one's
+     * purchases in the {@code days} after enrolling, those set aside by the programme-wide hold-out
+     * (control) against the rest (treated). Choose a period when the hold-out was on.
+     */
+    public ProgrammeResult programme(OffsetDateTime from, OffsetDateTime to, int days) {
+        if (days < 1 || days > DAYS_MAX) {
+            throw ProblemException.invalid("days", "1 to " + DAYS_MAX);
+        }
+        if (!to.isAfter(from)) {
+            throw ProblemException.invalid("to", "after from");
+        }
+        java.util.Map<Long, double[]> members = new java.util.LinkedHashMap<>();
+        java.util.Set<Long> control = new java.util.HashSet<>();
+        jdbc.sql("""
+                SELECT m.id, h.member_id, m.created_at, p.occurred_at, p.subtotal - p.discount_total
+                FROM members m LEFT JOIN programme_holdout h ON h.member_id = m.id
+                LEFT JOIN purchases p ON p.member_id = m.id AND p.occurred_at >= m.created_at AND p.occurred_at < :horizon
+                WHERE m.created_at >= :from AND m.created_at < :to AND m.status IN ('ACTIVE', 'BLOCKED')
+                ORDER BY m.id LIMIT 2000000""")
+                .param("from", from).param("to", to).param("horizon", to.plusDays(days))
+                .query((rs, i) -> {
+                    long id = rs.getLong(1);
+                    if (rs.getObject(2) != null) {
+                        control.add(id);
+                    }
+                    double[] v = members.computeIfAbsent(id, k -> new double[2]);
+                    OffsetDateTime enrolled = rs.getObject(3, OffsetDateTime.class);
+                    OffsetDateTime bought = rs.getObject(4, OffsetDateTime.class);
+                    if (bought != null && bought.isBefore(enrolled.plusDays(days))) {
+                        v[0] += rs.getBigDecimal(5).doubleValue();
+                        v[1]++;
+                    }
+                    return null;
+                }).list();
+        List<double[]> treatedRows = new ArrayList<>();
+        List<double[]> controlRows = new ArrayList<>();
+        members.forEach((id, v) -> (control.contains(id) ? controlRows : treatedRows).add(v));
+        Difference revenue = compare(column(treatedRows, 0), column(controlRows, 0));
+        Difference visits = compare(column(treatedRows, 1), column(controlRows, 1));
+        return new ProgrammeResult(from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, check(treatedRows),
+                check(controlRows), verdict(revenue, treatedRows, controlRows));
+    }
+
+    private static Verdict verdict(Difference revenue, List<double[]> treated, List<double[]> control) {
+        return control.isEmpty() || treated.isEmpty() ? Verdict.NO_CONTROL_GROUP
                 : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
                 : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
-        return new JourneyResult(kind, from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, verdict);
     }
 
     /** The uplift of the last sent newsletters, newest first, each over the {@code days} after sending. */

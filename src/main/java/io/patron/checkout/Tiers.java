@@ -61,15 +61,7 @@ public class Tiers {
         if (ladder == null || ladder.levels().isEmpty()) {
             return null;
         }
-        List<OffsetDateTime> checkpoints = new ArrayList<>();
-        checkpoints.add(now);
-        LocalDate month = now.atZoneSameInstant(program.zone()).toLocalDate().withDayOfMonth(1);
-        for (int i = 0; i <= ladder.grace(); i++) {
-            checkpoints.add(month.minusMonths(i).atStartOfDay(program.zone()).toOffsetDateTime());
-        }
-        List<PurchaseRepository.Window> windows = checkpoints.stream().map(c -> new PurchaseRepository.Window(
-                ladder.basis().rolling() ? c.minusMonths(ladder.rollingMonths()) : null, c)).toList();
-        List<BigDecimal> measures = measure.apply(windows);
+        List<BigDecimal> measures = measure.apply(windows(program, now));
         BigDecimal current = measures.getFirst().max(BigDecimal.ZERO);
         ProgramDefinition.Tier tier = ladder.levelFor(current);
         for (BigDecimal held : measures) {
@@ -84,6 +76,40 @@ public class Tiers {
         ProgramDefinition.Tier next = ladder.after(tier);
         BigDecimal needed = next == null ? null : next.threshold().subtract(current).max(BigDecimal.ZERO);
         return new TierStatus(current, tier, next, needed, ladder.basis().points(), vipUntil);
+    }
+
+    /** The windows of the qualifying measure: now, and the start of this month and of the grace months before it. */
+    private static List<PurchaseRepository.Window> windows(ProgramDefinition program, OffsetDateTime now) {
+        ProgramDefinition.Tiers ladder = program.tiers();
+        List<OffsetDateTime> checkpoints = new ArrayList<>();
+        checkpoints.add(now);
+        LocalDate month = now.atZoneSameInstant(program.zone()).toLocalDate().withDayOfMonth(1);
+        for (int i = 0; i <= ladder.grace(); i++) {
+            checkpoints.add(month.minusMonths(i).atStartOfDay(program.zone()).toOffsetDateTime());
+        }
+        return checkpoints.stream().map(c -> new PurchaseRepository.Window(
+                ladder.basis().rolling() ? c.minusMonths(ladder.rollingMonths()) : null, c)).toList();
+    }
+
+    /** How many members {@link #statuses} takes at once. */
+    public static final int MEMBERS_AT_ONCE = PurchaseRepository.MEMBERS_PER_QUERY;
+
+    /**
+     * The statuses of several members at once (at most {@link #MEMBERS_AT_ONCE}), with one query per
+     * table for all of them — the same answer as {@link #status} member by member. Empty without tiers.
+     */
+    public Map<Long, TierStatus> statuses(List<Long> memberIds, ProgramDefinition program, OffsetDateTime now) {
+        ProgramDefinition.Tiers ladder = program.tiers();
+        if (ladder == null || ladder.levels().isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, List<BigDecimal>> measures = purchases.qualifying(memberIds, ladder.basis().points(), windows(program, now));
+        Map<Long, Map.Entry<String, OffsetDateTime>> floors = purchases.tierFloors(memberIds, now);
+        Map<Long, TierStatus> statuses = new java.util.HashMap<>();
+        for (long id : memberIds) {
+            statuses.put(id, status(program, now, w -> measures.get(id), floors.get(id)));
+        }
+        return statuses;
     }
 
     private static ProgramDefinition.Tier higher(ProgramDefinition.Tiers ladder, ProgramDefinition.Tier a, ProgramDefinition.Tier b) {

@@ -74,10 +74,13 @@ public class Journeys {
     private volatile Map<Journey, JourneySettings> cache;
     private volatile long cacheUntilMillis;
 
+    private final ProgrammeHoldout programmeHoldout;
+
     Journeys(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, Ledger ledger, Programs programs, Tiers tiers,
              Coupons coupons, Feedback feedback, Draws draws, AuditLog audit, TransactionTemplate transactions, Clock clock,
              @Value("${patron.journeys.marketing-per-week:3}") int marketingPerWeek,
-             @Value("${patron.public-url:http://localhost:8080}") String publicUrl) {
+             @Value("${patron.public-url:http://localhost:8080}") String publicUrl, ProgrammeHoldout programmeHoldout) {
+        this.programmeHoldout = programmeHoldout;
         this.jdbc = jdbc;
         this.members = members;
         this.mailer = mailer;
@@ -440,6 +443,7 @@ public class Journeys {
         String status = m.email() == null ? "NO_EMAIL"
                 : marketing && !m.emailConsent().granted() ? "NO_CONSENT"
                 : marketing && marketingThisWeek(m, now) >= marketingPerWeek ? "THROTTLED"
+                : marketing && programmeHoldout.heldOut(m.id().value()) ? "PROGRAM_HOLDOUT"
                 : marketing && heldOut(journey, m.id().value(), occurrence, settings(journey).holdoutPercent()) ? "HELD_OUT"
                 : "QUEUED";
         int inserted;

@@ -59,9 +59,12 @@ public class Newsletters {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
+    private final ProgrammeHoldout programmeHoldout;
+
     Newsletters(JdbcClient jdbc, Segments segments, Members members, MailTemplates templates, MailComposer composer, Mailer mailer,
-                AuditLog audit, TransactionTemplate transactions, Clock clock) {
+                AuditLog audit, TransactionTemplate transactions, Clock clock, ProgrammeHoldout programmeHoldout) {
         this.jdbc = jdbc;
+        this.programmeHoldout = programmeHoldout;
         this.segments = segments;
         this.members = members;
         this.templates = templates;
@@ -200,6 +203,10 @@ public class Newsletters {
             return;
         }
         Member m = found.get();
+        if (programmeHoldout.heldOut(memberId)) {
+            // Set aside from all marketing: not in this newsletter's audience, nor in its control group.
+            return;
+        }
         boolean holdout = heldOut(n.id(), memberId, n.holdoutPercent());
         int inserted;
         try {

@@ -146,6 +146,20 @@ public class Segments {
         return spec;
     }
 
+    /**
+     * The segment's members now as a SQL subquery selecting their ids, with its named parameters, for
+     * another module to filter by (the analytics): {@code member_id IN (sql)}. Parameter names start with
+     * the segment query's own names; the caller's must not clash with them.
+     */
+    public record MemberSet(String sql, Map<String, Object> params) {
+    }
+
+    public MemberSet memberSet(SegmentDefinition d) {
+        check(d);
+        SegmentQuery q = SegmentQuery.of(d, OffsetDateTime.now(clock), programs.active().definition().tiers());
+        return new MemberSet("SELECT m.id FROM " + q.from() + " WHERE " + q.where(), q.params());
+    }
+
     /** A page of the segment's member ids, in id order. */
     public Page<Long> members(SegmentDefinition d, PageRequest page) {
         return new Page<>(ids(d, 0, page.size(), page.offset()), page.page(), page.size(), count(d));

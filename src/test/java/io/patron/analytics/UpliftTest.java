@@ -168,4 +168,60 @@ class UpliftTest extends IntegrationTest {
         assertThat(json.path("verdict").asString()).isEqualTo("MORE");
         assertThat(admin.get("/api/v1/analytics/uplift/newsletters/" + n.id() + "?days=0").status()).isEqualTo(400);
     }
+
+    @Test
+    void theProgrammeWideHoldOutSetsNewMembersAsideFromAllMarketingAndMeasuresTheRest() {
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        clock.reset();
+        clock.advance(java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse("2037-03-10T10:00:00Z")));
+        String code = "PH" + System.nanoTime() % 10_000_000L;
+        long store = admin.post("/api/v1/stores", Api.json(Map.of("code", code, "name", "Hold-out", "timeZone", "UTC"))).json().path("id").asLong();
+        Api till = Api.bearer(port, admin.post("/api/v1/stores/" + store + "/tills", Api.json(Map.of("name", "t"))).json().path("key").asString());
+        assertThat(admin.put("/api/v1/analytics/programme-holdout", Api.json(Map.of("newMemberHoldoutPercent", 51))).status()).isEqualTo(400);
+        assertThat(admin.put("/api/v1/analytics/programme-holdout", Api.json(Map.of("newMemberHoldoutPercent", 30))).status()).isEqualTo(200);
+        Map<Long, String> cards = new java.util.HashMap<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                var m = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email(), "consents", Map.of("emailMarketing", true))))
+                        .json();
+                cards.put(m.path("id").asLong(), m.path("cardNumber").asString());
+            }
+        } finally {
+            assertThat(admin.put("/api/v1/analytics/programme-holdout", Api.json(Map.of("newMemberHoldoutPercent", 0))).status()).isEqualTo(200);
+        }
+        List<Long> aside = jdbc.sql("SELECT member_id FROM programme_holdout WHERE member_id IN (:m)").param("m", cards.keySet())
+                .query(Long.class).list();
+        // 60 draws of a 30 % chance fall outside 6..32 about 4 times in 10,000 (the hash of given ids never changes).
+        assertThat(aside.size()).isBetween(6, 32);
+        String late = till.post("/api/v1/members", Api.json(Map.of("email", TestData.email()))).json().path("cardNumber").asString();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM programme_holdout h JOIN cards c ON c.member_id = h.member_id WHERE c.card_number = :c")
+                .param("c", late).query(Long.class).single()).as("the hold-out is off again: no one else set aside").isZero();
+
+        // A newsletter to the store's members reaches none of those set aside, not even as its own control group.
+        admin.put("/api/v1/segments/" + code, Api.json(Map.of("name", "Hold-out " + code, "definition", Map.of("stores", List.of(code)))));
+        templates.save("ph-" + code.toLowerCase(), Language.en, "Offer", "Hello {{name}}", null);
+        Newsletters.Newsletter n = newsletters.create("Hold-out " + code, "ph-" + code.toLowerCase(), code, 0, null);
+        newsletters.sendDue();
+        List<Long> reached = newsletters.recipients(n.id(), 0, 100).stream().map(Newsletters.Recipient::memberId).toList();
+        assertThat(reached).as("the members with consent, less those set aside").hasSize(60 - aside.size()).doesNotContainAnyElementsOf(aside);
+        // A marketing journey records them as set aside, with no mail.
+        long someone = aside.getFirst();
+        buy(till, cards.get(someone));
+        assertThat(jdbc.sql("SELECT status FROM journey_sends WHERE kind = 'FIRST_PURCHASE' AND member_id = :m").param("m", someone)
+                .query(String.class).single()).isEqualTo("PROGRAM_HOLDOUT");
+
+        // The others buy twice, those set aside not again: the programme's mail "pays".
+        for (var e : cards.entrySet()) {
+            if (!aside.contains(e.getKey())) {
+                buy(till, e.getValue());
+                buy(till, e.getValue());
+            }
+        }
+        var r = admin.get("/api/v1/analytics/uplift/programme?from=2037-03-10&to=2037-03-10&days=30").json();
+        assertThat(r.path("control").asLong()).isEqualTo(aside.size());
+        assertThat(r.path("treated").asLong()).as("every other member enrolled that day, this test's and any other's").isGreaterThanOrEqualTo(61 - aside.size());
+        assertThat(r.path("revenuePerMember").path("difference").asDouble()).isPositive();
+        assertThat(r.path("verdict").asString()).as(r.toString()).isEqualTo("MORE");
+        clock.reset();
+    }
 }

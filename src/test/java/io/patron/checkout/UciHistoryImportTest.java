@@ -110,6 +110,107 @@ class UciHistoryImportTest extends IntegrationTest {
                 assertThat(c.retained().get(k)).as("cohort " + e.getKey() + " +" + k).isEqualTo(e.getValue()[k]);
             }
         }
+        rfmClassSizesAreThoseWorkedOutFromTheFiles(expected);
+    }
+
+    @Autowired
+    io.patron.MutableClock clock;
+
+    @Autowired
+    io.patron.segments.Rfm rfm;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /**
+     * RFM classes as of the day after the data set ends: every customer with a purchase in the 365 days
+     * before gets a 1–5 score per measure, the quintile of the mid-rank percentile (the mean of the
+     * percent rank and the cumulative distribution) among those customers, and a class from the three —
+     * worked out here in plain Java, then compared with what the dashboard shows.
+     */
+    private void rfmClassSizesAreThoseWorkedOutFromTheFiles(Expected expected) {
+        java.time.Instant now = java.time.Instant.parse("2011-12-10T00:00:00Z");
+        java.time.LocalDate since = java.time.LocalDate.parse("2010-12-10");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM purchases p JOIN stores s ON s.id = p.store_id WHERE s.code NOT LIKE 'UCI%'"
+                        + " AND p.occurred_at >= :f AND p.occurred_at <= :t")
+                .param("f", since.atStartOfDay().atOffset(java.time.ZoneOffset.UTC)).param("t", now.atOffset(java.time.ZoneOffset.UTC))
+                .query(Long.class).single()).as("no other test's sales in the data set's year, which would share the quintiles").isZero();
+        Map<String, java.time.LocalDate> last = new HashMap<>();
+        Map<String, Long> frequency = new HashMap<>();
+        Map<String, BigDecimal> money = new HashMap<>();
+        expected.invoiceCustomer.forEach((invoice, customer) -> {
+            java.time.LocalDate day = expected.invoiceDay.get(invoice);
+            if (!day.isBefore(since)) {
+                last.merge(customer, day, (a, b) -> a.isAfter(b) ? a : b);
+                frequency.merge(customer, 1L, Long::sum);
+                money.merge(customer, expected.invoiceAmount.get(invoice), BigDecimal::add);
+            }
+        });
+        Map<String, Integer> r = scores(last);
+        Map<String, Integer> f = scores(frequency);
+        Map<String, Integer> m = scores(money);
+        Map<io.patron.segments.Rfm.RfmClass, Long> sizes = new java.util.EnumMap<>(io.patron.segments.Rfm.RfmClass.class);
+        for (String customer : last.keySet()) {
+            sizes.merge(io.patron.segments.Rfm.classOf(r.get(customer), f.get(customer), m.get(customer)), 1L, Long::sum);
+        }
+        clock.advance(java.time.Duration.between(java.time.Instant.now(), now));
+        try {
+            rfm.recompute();
+        } finally {
+            clock.reset();
+        }
+        Map<io.patron.segments.Rfm.RfmClass, Long> shown = new java.util.EnumMap<>(io.patron.segments.Rfm.RfmClass.class);
+        breakdowns.rfm().stream().filter(c -> c.members() > 0).forEach(c -> shown.put(c.rfmClass(), c.members()));
+        assertThat(shown).as("RFM class sizes").isEqualTo(sizes);
+        assertThat(sizes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(last.size());
+        // The recomputation as of today leaves out the data set again, for the tests that follow.
+        rfm.recompute();
+    }
+
+    @Autowired
+    io.patron.analytics.Breakdowns breakdowns;
+
+    /** 1 + floor(5 × (percent rank + cumulative distribution) / 2), at most 5, over the customers' values. */
+    private static <T extends Comparable<? super T>> Map<String, Integer> scores(Map<String, T> values) {
+        List<T> sorted = values.values().stream().sorted().toList();
+        int n = sorted.size();
+        Map<String, Integer> scores = new HashMap<>();
+        values.forEach((customer, v) -> {
+            int below = lowerBound(sorted, v);
+            int upTo = upperBound(sorted, v);
+            double percentRank = n == 1 ? 0 : (double) below / (n - 1);
+            double cumeDist = (double) upTo / n;
+            scores.put(customer, Math.min(5, 1 + (int) Math.floor(5 * (percentRank + cumeDist) / 2)));
+        });
+        return scores;
+    }
+
+    private static <T extends Comparable<? super T>> int lowerBound(List<T> sorted, T v) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted.get(mid).compareTo(v) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static <T extends Comparable<? super T>> int upperBound(List<T> sorted, T v) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted.get(mid).compareTo(v) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     @Autowired

@@ -26,13 +26,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class Rollups {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Rollups.class);
+
     private static final int BATCH = 20_000;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final TransactionTemplate transactions;
+    private final RangeCells cells;
 
-    Rollups(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions) {
+    Rollups(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate transactions, RangeCells cells) {
+        this.cells = cells;
         this.jdbc = jdbc;
         this.template = template;
         this.transactions = transactions;
@@ -69,11 +73,33 @@ public class Rollups {
     public synchronized long catchUp(OffsetDateTime now, boolean everything) {
         Map<Long, ZoneId> zones = new HashMap<>();
         jdbc.sql("SELECT id, time_zone FROM stores").query((rs, i) -> zones.put(rs.getLong(1), ZoneId.of(rs.getString(2)))).list();
-        long total = 0;
-        total += stream("purchases", "purchases", now, everything, (last, limit) -> purchases(last, limit, zones));
+        rebuildCellsIfNeeded();
+        long total = stream("purchases", "purchases", now, everything, (last, limit) -> purchases(last, limit, zones));
         total += stream("returns", "purchase_returns", now, everything, (last, limit) -> returns(last, limit, zones));
         total += stream("transfers", "point_transfers", now, everything, this::transfers);
+        total += stream("members", "members", now, everything, this::members);
         return total;
+    }
+
+    /**
+     * Works the range and cohort cells out from the member-month roll-up when they are marked to be
+     * (after the upgrade that brought them, or by hand), holding the purchases stream meanwhile.
+     */
+    private void rebuildCellsIfNeeded() {
+        transactions.executeWithoutResult(status -> {
+            jdbc.sql("SELECT last_id FROM rollup_state WHERE name = 'purchases' FOR UPDATE").query(Long.class).single();
+            if (!cells.built()) {
+                long started = System.nanoTime();
+                long n = cells.rebuild();
+                log.info("Range and cohort cells worked out from the member-month roll-up: {} cells in {} ms", n,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        });
+    }
+
+    /** Marks the range and cohort cells to be worked out again at the next catch-up (maintenance). */
+    public void rebuildCells() {
+        jdbc.sql("UPDATE rollup_state SET last_id = 0 WHERE name = 'member_ranges'").update();
     }
 
     private interface Batch {
@@ -146,6 +172,10 @@ public class Rollups {
             }
         }
         addDays(days);
+        if (cells.built()) {
+            cells.add(months.entrySet().stream().map(e -> new RangeCells.MonthAdd(e.getKey().member(), e.getKey().store(),
+                    e.getKey().month(), e.getValue().receipts)).toList());
+        }
         addMonths(months);
         return new long[] {rows.size(), rows.getLast().id()};
     }
@@ -197,11 +227,36 @@ public class Rollups {
             v[0] += r.amount().longValue();
             v[1]++;
         }
-        upsert(sums, "UPDATE rollup_points_daily SET member_delta = member_delta + ?, transfers = transfers + ? WHERE sale_day = ? AND code = ?",
+        Upsert.add(template, sums, "UPDATE rollup_points_daily SET member_delta = member_delta + ?, transfers = transfers + ? WHERE sale_day = ? AND code = ?",
                 e -> new Object[] {e.getValue()[0], e.getValue()[1], Date.valueOf(e.getKey().day()), e.getKey().code()},
                 "INSERT INTO rollup_points_daily (sale_day, code, member_delta, transfers) VALUES (?, ?, ?, ?)",
                 e -> new Object[] {Date.valueOf(e.getKey().day()), e.getKey().code(), e.getValue()[0], e.getValue()[1]});
         return new long[] {rows.size(), rows.getLast().id()};
+    }
+
+    private record EnrolKey(LocalDate day, long store) {
+    }
+
+    /** Members per UTC day of enrolment and enrolment store (0 when none). */
+    private long[] members(long last, long limit) {
+        List<long[]> rows = new ArrayList<>();
+        Map<EnrolKey, long[]> sums = new HashMap<>();
+        jdbc.sql("SELECT id, enrolled_store_id, created_at FROM members WHERE id > :last AND id <= :limit ORDER BY id LIMIT :l")
+                .param("last", last).param("limit", limit).param("l", BATCH)
+                .query((rs, i) -> {
+                    long store = rs.getLong(2);
+                    LocalDate day = rs.getObject(3, OffsetDateTime.class).atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
+                    sums.computeIfAbsent(new EnrolKey(day, store), k -> new long[1])[0]++;
+                    return rows.add(new long[] {rs.getLong(1)});
+                }).list();
+        if (rows.isEmpty()) {
+            return new long[] {0, last};
+        }
+        Upsert.add(template, sums, "UPDATE rollup_members_daily SET enrolled = enrolled + ? WHERE enrol_day = ? AND store_id = ?",
+                e -> new Object[] {e.getValue()[0], Date.valueOf(e.getKey().day()), e.getKey().store()},
+                "INSERT INTO rollup_members_daily (enrol_day, store_id, enrolled) VALUES (?, ?, ?)",
+                e -> new Object[] {Date.valueOf(e.getKey().day()), e.getKey().store(), e.getValue()[0]});
+        return new long[] {rows.size(), rows.getLast()[0]};
     }
 
     private ZoneId zone(Map<Long, ZoneId> zones, long store) {
@@ -209,24 +264,8 @@ public class Rollups {
                 .query(String.class).single()));
     }
 
-    /** Adds sums to their roll-up rows: one batch of updates, then one batch inserting the rows that were not there. */
-    private <K, V> void upsert(Map<K, V> sums, String update, java.util.function.Function<Map.Entry<K, V>, Object[]> updateArgs,
-                               String insert, java.util.function.Function<Map.Entry<K, V>, Object[]> insertArgs) {
-        List<Map.Entry<K, V>> entries = new ArrayList<>(sums.entrySet());
-        int[] updated = template.batchUpdate(update, entries.stream().map(updateArgs).toList());
-        List<Object[]> inserts = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            if (updated[i] == 0) {
-                inserts.add(insertArgs.apply(entries.get(i)));
-            }
-        }
-        if (!inserts.isEmpty()) {
-            template.batchUpdate(insert, inserts);
-        }
-    }
-
     private void addDays(Map<Day, DaySums> days) {
-        upsert(days, """
+        Upsert.add(template, days, """
                 UPDATE rollup_daily SET receipts = receipts + ?, member_receipts = member_receipts + ?, sales = sales + ?,
                     member_sales = member_sales + ?, refunds = refunds + ? WHERE sale_day = ? AND store_id = ?""",
                 e -> new Object[] {e.getValue().receipts, e.getValue().memberReceipts, e.getValue().sales, e.getValue().memberSales,
@@ -237,7 +276,7 @@ public class Rollups {
     }
 
     private void addMonths(Map<MemberMonth, MonthSums> months) {
-        upsert(months, "UPDATE rollup_member_month SET receipts = receipts + ?, sales = sales + ? WHERE member_id = ? AND store_id = ? AND sale_month = ?",
+        Upsert.add(template, months, "UPDATE rollup_member_month SET receipts = receipts + ?, sales = sales + ? WHERE member_id = ? AND store_id = ? AND sale_month = ?",
                 e -> new Object[] {e.getValue().receipts, e.getValue().sales, e.getKey().member(), e.getKey().store(),
                         Date.valueOf(e.getKey().month())},
                 "INSERT INTO rollup_member_month (member_id, store_id, sale_month, receipts, sales) VALUES (?, ?, ?, ?, ?)",

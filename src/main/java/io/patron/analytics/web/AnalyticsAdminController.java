@@ -26,11 +26,16 @@ class AnalyticsAdminController {
     private final io.patron.analytics.Uplift uplift;
     private final io.patron.program.Programs programs;
     private final io.patron.analytics.Breakdowns breakdowns;
+    private final io.patron.analytics.TierHistory tierHistory;
+    private final io.patron.segments.Segments segments;
 
     AnalyticsAdminController(Analytics analytics, Stores stores, java.time.Clock clock, tools.jackson.databind.json.JsonMapper json,
                              io.patron.analytics.Uplift uplift, io.patron.program.Programs programs,
-                             io.patron.analytics.Breakdowns breakdowns) {
+                             io.patron.analytics.Breakdowns breakdowns, io.patron.analytics.TierHistory tierHistory,
+                             io.patron.segments.Segments segments) {
         this.analytics = analytics;
+        this.tierHistory = tierHistory;
+        this.segments = segments;
         this.breakdowns = breakdowns;
         this.programs = programs;
         this.uplift = uplift;
@@ -43,7 +48,7 @@ class AnalyticsAdminController {
     String dashboard(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
                      @RequestParam(required = false) Long storeId, @RequestParam(defaultValue = "previous") String compare,
-                     Model model) {
+                     @RequestParam(required = false) String segment, Model model) {
         LocalDate today = java.time.OffsetDateTime.now(clock).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
         LocalDate end = to == null ? today : to;
         LocalDate start = from == null ? end.minusDays(29) : from;
@@ -54,7 +59,12 @@ class AnalyticsAdminController {
             period = new Analytics.Period(end.minusDays(29), end);
             model.addAttribute("problem", e.violations().getFirst().message());
         }
-        Analytics.Summary summary = analytics.summary(period, storeId);
+        var chosen = segment == null || segment.isBlank() ? java.util.Optional.<io.patron.segments.Segment>empty() : segments.byCode(segment);
+        Analytics.Summary summary = analytics.summary(period, storeId, chosen.map(c -> segments.memberSet(c.definition())).orElse(null));
+        model.addAttribute("segment", chosen.map(io.patron.segments.Segment::code).orElse(null));
+        model.addAttribute("segments", segments.list());
+        var tiers = tierHistory.distribution(period);
+        model.addAttribute("tiers", tiers);
         model.addAttribute("summary", summary);
         model.addAttribute("other", "year".equals(compare) ? summary.yearBefore() : summary.previous());
         model.addAttribute("compare", "year".equals(compare) ? "year" : "previous");
@@ -66,6 +76,8 @@ class AnalyticsAdminController {
         var cohorts = analytics.cohorts(period.from().minusMonths(11), period.to(), storeId, 12);
         model.addAttribute("cohorts", cohorts);
         model.addAttribute("uplifts", uplift.recent(10, 30));
+        model.addAttribute("programmeUplift", uplift.programmeHoldoutUsed() ? uplift.programme(period.from().atStartOfDay().atOffset(ZoneOffset.UTC),
+                period.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC), 90) : null);
         model.addAttribute("rfm", breakdowns.rfm());
         model.addAttribute("referrers", breakdowns.referrers(period));
         model.addAttribute("campaigns", breakdowns.coupons());
@@ -76,7 +88,9 @@ class AnalyticsAdminController {
                 "days", daily.stream().map(d -> d.day().toString()).toList(),
                 "memberSales", daily.stream().map(Analytics.DayPoint::memberSales).toList(),
                 "anonymousSales", daily.stream().map(d -> d.sales().subtract(d.memberSales())).toList(),
-                "participation", daily.stream().map(d -> d.receipts() == 0 ? 0 : 100.0 * d.memberReceipts() / d.receipts()).toList())));
+                "participation", daily.stream().map(d -> d.receipts() == 0 ? 0 : 100.0 * d.memberReceipts() / d.receipts()).toList(),
+                "tiers", tiers.tiers().stream().map(io.patron.analytics.TierHistory.TierCount::tier).toList(),
+                "tierMembers", tiers.tiers().stream().map(io.patron.analytics.TierHistory.TierCount::members).toList())));
         return "analytics/dashboard";
     }
 }

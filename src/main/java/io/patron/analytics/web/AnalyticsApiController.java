@@ -25,10 +25,17 @@ class AnalyticsApiController {
     private final io.patron.analytics.Uplift uplift;
     private final io.patron.program.Programs programs;
     private final io.patron.analytics.Breakdowns breakdowns;
+    private final io.patron.analytics.TierHistory tierHistory;
+    private final io.patron.segments.Segments segments;
+    private final io.patron.journeys.ProgrammeHoldout holdout;
 
     AnalyticsApiController(Analytics analytics, io.patron.analytics.Uplift uplift, io.patron.program.Programs programs,
-                           io.patron.analytics.Breakdowns breakdowns) {
+                           io.patron.analytics.Breakdowns breakdowns, io.patron.analytics.TierHistory tierHistory,
+                           io.patron.segments.Segments segments, io.patron.journeys.ProgrammeHoldout holdout) {
         this.analytics = analytics;
+        this.holdout = holdout;
+        this.tierHistory = tierHistory;
+        this.segments = segments;
         this.breakdowns = breakdowns;
         this.uplift = uplift;
         this.programs = programs;
@@ -55,44 +62,109 @@ class AnalyticsApiController {
                 to.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), days.orElse(30));
     }
 
+    @GetMapping("/uplift/programme")
+    @Operation(summary = "The programme-wide hold-out's uplift: members enrolled in [from, to] who get marketing against those set aside",
+            description = "Each member's purchases in the days after enrolling (default 90); set the hold-out share first "
+                    + "(PUT /api/v1/analytics/programme-holdout) and choose a period when it was on.")
+    io.patron.analytics.Uplift.ProgrammeResult programmeUplift(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                                               @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                                                               @RequestParam Optional<Integer> days) {
+        new Analytics.Period(from, to);
+        return uplift.programme(from.atStartOfDay().atOffset(java.time.ZoneOffset.UTC),
+                to.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), days.orElse(90));
+    }
+
+    record HoldoutSetting(Integer newMemberHoldoutPercent) {
+    }
+
+    @GetMapping("/programme-holdout")
+    @Operation(summary = "The share of new members set aside from all marketing mail (the programme-wide control group)")
+    HoldoutSetting holdout() {
+        return new HoldoutSetting(holdout.percent());
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/programme-holdout")
+    @PreAuthorize("hasAnyRole('ADMIN','MARKETER')")
+    @Operation(summary = "Set the share of new members (0–50 %) set aside from all marketing mail from now on")
+    HoldoutSetting setHoldout(@org.springframework.web.bind.annotation.RequestBody HoldoutSetting setting) {
+        if (setting == null || setting.newMemberHoldoutPercent() == null) {
+            throw io.patron.common.ProblemException.invalid("newMemberHoldoutPercent", "is required");
+        }
+        return new HoldoutSetting(holdout.update(setting.newMemberHoldoutPercent()));
+    }
+
     @GetMapping("/rfm")
     @Operation(summary = "RFM classes: members, spend in the last year and share of revenue (as of the last daily computation)")
-    List<io.patron.analytics.Breakdowns.RfmShare> rfm() {
-        return breakdowns.rfm();
+    ResponseEntity<?> rfm(@RequestParam Optional<String> format) {
+        return rows("rfm", io.patron.analytics.Breakdowns.RfmShare.class, breakdowns.rfm(), format);
     }
 
     @GetMapping("/referrers")
     @Operation(summary = "Members who brought others, with what those members bought in the months the period touches")
-    List<io.patron.analytics.Breakdowns.Referrer> referrers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
-        return breakdowns.referrers(new Analytics.Period(from, to));
+    ResponseEntity<?> referrers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
+        return rows("referrers", io.patron.analytics.Breakdowns.Referrer.class, breakdowns.referrers(new Analytics.Period(from, to)), format);
     }
 
     @GetMapping("/coupons")
     @Operation(summary = "Coupon campaigns (the newest 50): codes issued, codes used, redemption rate")
-    List<io.patron.analytics.Breakdowns.CampaignRate> coupons() {
-        return breakdowns.coupons();
+    ResponseEntity<?> coupons(@RequestParam Optional<String> format) {
+        return rows("coupons", io.patron.analytics.Breakdowns.CampaignRate.class, breakdowns.coupons(), format);
     }
 
     @GetMapping("/draws")
     @Operation(summary = "Draws (the newest 50): valid tickets and members taking part")
-    List<io.patron.analytics.Breakdowns.DrawParticipation> draws() {
-        return breakdowns.draws();
+    ResponseEntity<?> draws(@RequestParam Optional<String> format) {
+        return rows("draws", io.patron.analytics.Breakdowns.DrawParticipation.class, breakdowns.draws(), format);
     }
 
     @GetMapping("/feedback")
     @Operation(summary = "NPS and satisfaction per store for a period of UTC days")
-    List<io.patron.feedback.Feedback.StoreScore> feedback(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-                                                           @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
+    ResponseEntity<?> feedback(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                               @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
         new Analytics.Period(from, to);
-        return breakdowns.feedback(from, to);
+        return rows("feedback", io.patron.feedback.Feedback.StoreScore.class, breakdowns.feedback(from, to), format);
     }
 
     @GetMapping("/points")
     @Operation(summary = "Points issued, redeemed, taken back and expired in a period (UTC days), breakage, and the liability now")
-    Analytics.Points points(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-                            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
-        return analytics.points(new Analytics.Period(from, to), programs.active().definition().redemption().pointValue());
+    ResponseEntity<?> points(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
+        Analytics.Points points = analytics.points(new Analytics.Period(from, to), programs.active().definition().redemption().pointValue());
+        if (isCsv(format)) {
+            return csv("points", Csv.records(Analytics.Points.class, List.of(points)));
+        }
+        return ResponseEntity.ok(points);
+    }
+
+    @GetMapping("/tiers")
+    @Operation(summary = "Tier distribution at the period's end beside the comparison periods' ends, and the moves between tiers in it",
+            description = "From the daily record of every member's tier (grace months and VIP tiers included). CSV: the distribution.")
+    ResponseEntity<?> tiers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                            @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
+        io.patron.analytics.TierHistory.Distribution d = tierHistory.distribution(new Analytics.Period(from, to));
+        if (isCsv(format)) {
+            return csv("tiers", Csv.records(io.patron.analytics.TierHistory.TierCount.class, d.tiers()));
+        }
+        return ResponseEntity.ok(d);
+    }
+
+    @GetMapping("/tier-movements")
+    @Operation(summary = "Members moving from one tier to another in the period, per pair of tiers (at most 200 rows)")
+    ResponseEntity<?> tierMovements(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+                                    @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+                                    @RequestParam Optional<String> format) {
+        return rows("tier-movements", io.patron.analytics.TierHistory.Movement.class,
+                tierHistory.distribution(new Analytics.Period(from, to)).movements(), format);
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/tiers/record")
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "Record every member's tier now (the daily job does it); answers how many moved")
+    java.util.Map<String, Long> recordTiers() {
+        long start = System.nanoTime();
+        long moved = tierHistory.record();
+        return java.util.Map.of("moved", moved, "millis", (System.nanoTime() - start) / 1_000_000);
     }
 
     @GetMapping("/uplift/newsletters/{id}")
@@ -104,11 +176,14 @@ class AnalyticsApiController {
     }
 
     @GetMapping("/summary")
-    @Operation(summary = "Measures of a period of local days (both included), with the previous period and the year before")
+    @Operation(summary = "Measures of a period of local days (both included), with the previous period and the year before",
+            description = "With segment (a saved segment's code): the segment's members as it stands now, their purchases in the months "
+                    + "the period touches; no anonymous sales, so no participation.")
     ResponseEntity<?> summary(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                               @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-                              @RequestParam Optional<Long> storeId, @RequestParam Optional<String> format) {
-        Analytics.Summary s = analytics.summary(new Analytics.Period(from, to), storeId.orElse(null));
+                              @RequestParam Optional<Long> storeId, @RequestParam Optional<String> segment,
+                              @RequestParam Optional<String> format) {
+        Analytics.Summary s = analytics.summary(new Analytics.Period(from, to), storeId.orElse(null), segment(segment));
         if (format.filter("csv"::equalsIgnoreCase).isPresent()) {
             return csv("summary", Csv.summary(s));
         }
@@ -139,6 +214,25 @@ class AnalyticsApiController {
             return csv("cohorts", Csv.cohorts(cohorts));
         }
         return ResponseEntity.ok(cohorts);
+    }
+
+    private io.patron.segments.Segments.MemberSet segment(Optional<String> code) {
+        if (code.isEmpty() || code.get().isBlank()) {
+            return null;
+        }
+        if (code.get().length() > 40) {
+            throw io.patron.common.ProblemException.invalid("segment", "a saved segment's code");
+        }
+        return segments.memberSet(segments.byCode(code.get())
+                .orElseThrow(() -> io.patron.common.ProblemException.invalid("segment", "a saved segment's code")).definition());
+    }
+
+    private static boolean isCsv(Optional<String> format) {
+        return format.filter("csv"::equalsIgnoreCase).isPresent();
+    }
+
+    private static <T extends Record> ResponseEntity<?> rows(String name, Class<T> type, List<T> rows, Optional<String> format) {
+        return isCsv(format) ? csv(name, Csv.records(type, rows)) : ResponseEntity.ok(rows);
     }
 
     private static ResponseEntity<String> csv(String name, String body) {

@@ -5,7 +5,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The analytics tables as CSV (numbers only, so no cell needs quoting). */
+/** The analytics tables as CSV: the fixed-shape ones by hand, any list of records by its components. */
 final class Csv {
 
     private Csv() {
@@ -55,5 +55,66 @@ final class Csv {
                     .append(c.retained().stream().map(String::valueOf).collect(Collectors.joining(" "))).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * A list of records as CSV: a column per component (a nested record's components as
+     * {@code outer_inner}), names in snake case; text cells quoted when they need it.
+     */
+    static String records(Class<? extends Record> type, List<? extends Record> rows) {
+        List<String> header = new java.util.ArrayList<>();
+        columns(type, "", header);
+        StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
+        for (Record r : rows) {
+            List<String> cells = new java.util.ArrayList<>();
+            cells(r, cells);
+            out.append(String.join(",", cells)).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void columns(Class<?> type, String prefix, List<String> out) {
+        for (var c : type.getRecordComponents()) {
+            String name = prefix + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+            if (c.getType().isRecord()) {
+                columns(c.getType(), name + "_", out);
+            } else {
+                out.add(name);
+            }
+        }
+    }
+
+    private static void cells(Record r, List<String> out) {
+        for (var c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName(), e);
+            }
+            if (c.getType().isRecord()) {
+                if (v == null) {
+                    List<String> blanks = new java.util.ArrayList<>();
+                    columns(c.getType(), "", blanks);
+                    blanks.forEach(b -> out.add(""));
+                } else {
+                    cells((Record) v, out);
+                }
+            } else {
+                out.add(cell(v));
+            }
+        }
+    }
+
+    private static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        String text = v instanceof BigDecimal b ? b.toPlainString() : v.toString();
+        // A leading =, +, - or @ would be a formula to a spreadsheet: text is quoted and such cells start with a quote.
+        if (!(v instanceof Number) && !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
+            text = "'" + text;
+        }
+        return text.matches("[A-Za-z0-9 ._:/'-]*") ? text : '"' + text.replace("\"", "\"\"") + '"';
     }
 }

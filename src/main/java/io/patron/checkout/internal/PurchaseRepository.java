@@ -45,45 +45,69 @@ public class PurchaseRepository {
      * when its purchase is in the window and it happened before the window's end.
      */
     public List<BigDecimal> qualifying(long memberId, boolean points, List<Window> windows) {
+        return qualifying(List.of(memberId), points, windows).get(memberId);
+    }
+
+    /** The same for several members at once (at most {@value #MEMBERS_PER_QUERY}): every member asked for is in the answer. */
+    public Map<Long, List<BigDecimal>> qualifying(List<Long> memberIds, boolean points, List<Window> windows) {
+        if (memberIds.size() > MEMBERS_PER_QUERY) {
+            throw new IllegalArgumentException("at most " + MEMBERS_PER_QUERY + " members at once");
+        }
         OffsetDateTime epoch = OffsetDateTime.parse("1970-01-01T00:00:00Z");
-        StringBuilder bought = new StringBuilder("SELECT ");
-        StringBuilder returned = new StringBuilder("SELECT ");
+        StringBuilder bought = new StringBuilder("SELECT member_id");
+        StringBuilder returned = new StringBuilder("SELECT p.member_id");
         String value = points ? "points_earned" : "(subtotal - discount_total)";
         String back = points ? "(r.points_reversed + r.points_forgiven)" : "r.refunded_amount";
         OffsetDateTime min = null;
         for (int i = 0; i < windows.size(); i++) {
-            String sep = i == 0 ? "" : ", ";
-            bought.append(sep).append("COALESCE(SUM(CASE WHEN occurred_at >= :f").append(i).append(" AND occurred_at < :t").append(i)
+            bought.append(", COALESCE(SUM(CASE WHEN occurred_at >= :f").append(i).append(" AND occurred_at < :t").append(i)
                     .append(" THEN ").append(value).append(" ELSE 0 END), 0)");
-            returned.append(sep).append("COALESCE(SUM(CASE WHEN p.occurred_at >= :f").append(i).append(" AND p.occurred_at < :t").append(i)
+            returned.append(", COALESCE(SUM(CASE WHEN p.occurred_at >= :f").append(i).append(" AND p.occurred_at < :t").append(i)
                     .append(" AND r.occurred_at < :t").append(i).append(" THEN ").append(back).append(" ELSE 0 END), 0)");
             OffsetDateTime from = windows.get(i).from() == null ? epoch : windows.get(i).from();
             min = min == null || from.isBefore(min) ? from : min;
         }
-        bought.append(" FROM purchases WHERE member_id = :m AND occurred_at >= :min");
-        returned.append(" FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id WHERE p.member_id = :m AND p.occurred_at >= :min");
-        List<BigDecimal> result = new ArrayList<>();
+        bought.append(" FROM purchases WHERE member_id IN (:m) AND occurred_at >= :min GROUP BY member_id");
+        returned.append(" FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id WHERE p.member_id IN (:m) AND p.occurred_at >= :min"
+                + " GROUP BY p.member_id");
+        Map<Long, List<BigDecimal>> result = new HashMap<>();
+        for (long id : memberIds) {
+            result.put(id, new ArrayList<>(java.util.Collections.nCopies(windows.size(), BigDecimal.ZERO)));
+        }
+        if (memberIds.isEmpty()) {
+            return result;
+        }
+        int sign = 1;
         for (String sql : List.of(bought.toString(), returned.toString())) {
-            var spec = jdbc.sql(sql).param("m", memberId).param("min", min);
+            var spec = jdbc.sql(sql).param("m", memberIds).param("min", min);
             for (int i = 0; i < windows.size(); i++) {
                 spec = spec.param("f" + i, windows.get(i).from() == null ? epoch : windows.get(i).from()).param("t" + i, windows.get(i).to());
             }
-            List<BigDecimal> row = spec.query((rs, n) -> {
-                List<BigDecimal> sums = new ArrayList<>();
-                for (int i = 1; i <= windows.size(); i++) {
-                    sums.add(rs.getBigDecimal(i));
+            int direction = sign;
+            spec.query((rs, n) -> {
+                List<BigDecimal> sums = result.get(rs.getLong(1));
+                for (int i = 0; i < windows.size(); i++) {
+                    BigDecimal v = rs.getBigDecimal(i + 2);
+                    sums.set(i, direction > 0 ? sums.get(i).add(v) : sums.get(i).subtract(v));
                 }
-                return sums;
-            }).single();
-            if (result.isEmpty()) {
-                result.addAll(row);
-            } else {
-                for (int i = 0; i < row.size(); i++) {
-                    result.set(i, result.get(i).subtract(row.get(i)));
-                }
-            }
+                return null;
+            }).list();
+            sign = -1;
         }
         return result;
+    }
+
+    public static final int MEMBERS_PER_QUERY = 1_000;
+
+    /** The manual tiers in force of several members (at most {@value #MEMBERS_PER_QUERY}). */
+    public Map<Long, Map.Entry<String, OffsetDateTime>> tierFloors(List<Long> memberIds, OffsetDateTime now) {
+        Map<Long, Map.Entry<String, OffsetDateTime>> floors = new HashMap<>();
+        if (!memberIds.isEmpty()) {
+            jdbc.sql("SELECT member_id, tier, expires_at FROM tier_floors WHERE member_id IN (:m) AND expires_at > :now")
+                    .param("m", memberIds).param("now", now)
+                    .query((rs, i) -> floors.put(rs.getLong(1), Map.entry(rs.getString(2), rs.getObject(3, OffsetDateTime.class)))).list();
+        }
+        return floors;
     }
 
     /** Purchases of the member recorded so far (returned ones included). */

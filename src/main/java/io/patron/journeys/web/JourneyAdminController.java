@@ -36,9 +36,12 @@ class JourneyAdminController {
     private final MailComposer composer;
     private final Mailer mailer;
     private final Members members;
+    private final io.patron.journeys.ProgrammeHoldout holdout;
 
-    JourneyAdminController(Journeys journeys, MailTemplates templates, MailComposer composer, Mailer mailer, Members members) {
+    JourneyAdminController(Journeys journeys, MailTemplates templates, MailComposer composer, Mailer mailer, Members members,
+                           io.patron.journeys.ProgrammeHoldout holdout) {
         this.journeys = journeys;
+        this.holdout = holdout;
         this.templates = templates;
         this.composer = composer;
         this.mailer = mailer;
@@ -52,6 +55,7 @@ class JourneyAdminController {
         model.addAttribute("edited", templates.list());
         model.addAttribute("mailNames", mailNames());
         model.addAttribute("languages", Language.values());
+        model.addAttribute("programmeHoldout", holdout.percent());
         return "journeys/admin";
     }
 
@@ -67,6 +71,17 @@ class JourneyAdminController {
                   @RequestParam(defaultValue = "0") int holdoutPercent, RedirectAttributes redirect) {
         try {
             journeys.update(Journey.parse(kind), enabled, days, periodDays, couponCampaign, holdoutPercent);
+            redirect.addFlashAttribute("notice", "journeys.saved");
+        } catch (ProblemException e) {
+            redirect.addFlashAttribute("problem", e.violations().get(0).field() + ": " + e.violations().get(0).message());
+        }
+        return "redirect:/admin/journeys";
+    }
+
+    @PostMapping("/programme-holdout")
+    String programmeHoldout(@RequestParam(defaultValue = "0") int percent, RedirectAttributes redirect) {
+        try {
+            holdout.update(percent);
             redirect.addFlashAttribute("notice", "journeys.saved");
         } catch (ProblemException e) {
             redirect.addFlashAttribute("problem", e.violations().get(0).field() + ": " + e.violations().get(0).message());
