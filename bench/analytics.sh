@@ -14,21 +14,9 @@ ADMIN=bench-admin-password
 RESULTS=bench/results
 mkdir -p "$RESULTS"
 . bench/lib.sh
-PSQL="psql -h 127.0.0.1 -U postgres -qtA"
-
-$PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PATRON_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" PATRON_DB_USER=postgres PATRON_DB_PASSWORD=
-export PATRON_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN
-echo "== generating and importing $MEMBERS members"
-"$JAVA" bench/Bench.java gen-members "$MEMBERS" "$RESULTS/members.csv"
-# The scheduled roll-up is held back (a day) so that the bench times the catch-up itself.
-"$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN \
-  --patron.analytics.initial-delay-millis=86400000 > "$RESULTS/server-analytics.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
-"$JAVA" -Xmx512m -jar target/patron.jar import-members "$RESULTS/members.csv" --spring.main.web-application-type=none \
-  | grep -E "Imported|Time" | sed 's/^/   /'
+fresh_database
+start_patron analytics
+import_members "$MEMBERS"
 echo "== 10 purchases a member on average over two years (SQL); a fifth of them anonymous"
 T0=$(date +%s)
 $PSQL -d $DB <<'SQL'
@@ -117,4 +105,4 @@ for range in "29 days ago" "364 days ago"; do
   awk -v t="$best" -v b="$BASE" -v p="/admin/analytics from $range" 'BEGIN {printf "   %-90s %6.2f s = %5.2f x the count\n", p, t, t * 1000 / b}'
 done
 rm -f "$JAR"
-kill $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
+stop_patron

@@ -7,3 +7,41 @@ done
 JAVA="$JAVA_HOME/bin/java"
 [ -f target/patron.jar ] || ./mvnw -B -q -DskipTests package
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# A fresh database $DB for the bench (PostgreSQL on 127.0.0.1 with trust authentication), and the
+# settings that make the jar use it. Needs DB and ADMIN.
+PSQL="psql -h 127.0.0.1 -U postgres -qtA"
+fresh_database() {
+  $PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+  export PATRON_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" PATRON_DB_USER=postgres PATRON_DB_PASSWORD=
+  export PATRON_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN
+}
+
+# Starts Patron on $PORT with a 512 MB heap and every scheduled job held back (the bench times its own
+# calls, not a job that happens to run), logging to $RESULTS/server-$1.log; stopped when the script ends.
+start_patron() {
+  local held=""
+  for job in analytics.initial-delay-millis analytics.tiers-initial-delay-millis journeys.initial-delay-millis \
+      segments.rfm-initial-delay-millis ledger.expiry-initial-delay-millis draws.initial-delay-millis \
+      partners.initial-delay-millis offers.profiles-initial-delay-millis offers.initial-delay-millis; do
+    held="$held --patron.$job=86400000"
+  done
+  # shellcheck disable=SC2086
+  "$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN $held \
+    > "$RESULTS/server-$1.log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
+}
+
+stop_patron() {
+  kill $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
+}
+
+# Generates $1 members and imports them with the jar's import-members command.
+import_members() {
+  echo "== generating and importing $1 members"
+  "$JAVA" bench/Bench.java gen-members "$1" "$RESULTS/members.csv"
+  "$JAVA" -Xmx512m -jar target/patron.jar import-members "$RESULTS/members.csv" --spring.main.web-application-type=none \
+    | grep -E "Imported|Time" | sed 's/^/   /'
+}

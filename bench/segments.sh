@@ -13,19 +13,9 @@ ADMIN=bench-admin-password
 RESULTS=bench/results
 mkdir -p "$RESULTS"
 . bench/lib.sh
-PSQL="psql -h 127.0.0.1 -U postgres -qtA"
-
-$PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
-export PATRON_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" PATRON_DB_USER=postgres PATRON_DB_PASSWORD=
-export PATRON_BOOTSTRAP_ADMIN_PASSWORD=$ADMIN
-echo "== generating and importing $MEMBERS members"
-"$JAVA" bench/Bench.java gen-members "$MEMBERS" "$RESULTS/members.csv"
-"$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN > "$RESULTS/server-segments.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
-"$JAVA" -Xmx512m -jar target/patron.jar import-members "$RESULTS/members.csv" --spring.main.web-application-type=none \
-  | grep -E "Imported|Time" | sed 's/^/   /'
+fresh_database
+start_patron segments
+import_members "$MEMBERS"
 echo "== 3 purchases a member on average over the last year (SQL)"
 $PSQL -d $DB <<'SQL'
 INSERT INTO purchases (id, store_id, receipt_id, member_id, occurred_at, recorded_at, program_version, currency, subtotal,
@@ -60,5 +50,5 @@ for def in '{"languages": ["ru"]}' '{"categories": ["PENSIONER"], "emailConsent"
   N=$(curl -sf -u admin:$ADMIN -H 'Content-Type: application/json' -d "$def" localhost:$PORT/api/v1/segments/count)
   awk -v t="$BEST" -v b="$BASE" -v d="$def" -v n="$N" 'BEGIN {printf "   %-70s %6.2f s = %5.1f x the members count  %s\n", d, t, t * 1000 / b, n}'
 done
-kill $SERVER; wait $SERVER 2>/dev/null || true; trap - EXIT
+stop_patron
 echo "   (target: a segment count in <= 2 s on PostgreSQL with 1,000,000 members)"

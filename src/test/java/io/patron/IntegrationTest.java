@@ -30,7 +30,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.partners.initial-delay-millis=86400000",
         "patron.journeys.initial-delay-millis=86400000",
         "patron.segments.rfm-initial-delay-millis=86400000",
-        "patron.analytics.initial-delay-millis=86400000"})
+        "patron.analytics.initial-delay-millis=86400000",
+        "patron.analytics.tiers-initial-delay-millis=86400000",
+        "patron.offers.initial-delay-millis=86400000",
+        "patron.offers.profiles-initial-delay-millis=86400000"})
 @Import(IntegrationTest.CleanDatabase.class)
 public abstract class IntegrationTest {
 

@@ -83,21 +83,14 @@ public class Uplift {
         OffsetDateTime from = (OffsetDateTime) newsletter[1];
         OffsetDateTime to = from.plusDays(days);
         // One row per audience member: their group, and what they bought in the window (nothing: zeros).
-        List<double[]> treated = new ArrayList<>();
-        List<double[]> control = new ArrayList<>();
-        jdbc.sql("""
+        Groups g = perMember(jdbc.sql("""
                 SELECT r.holdout, COALESCE(SUM(p.subtotal - p.discount_total), 0), COUNT(p.id)
                 FROM newsletter_recipients r
                 LEFT JOIN purchases p ON p.member_id = r.member_id AND p.occurred_at >= :from AND p.occurred_at < :to
                 WHERE r.newsletter_id = :n GROUP BY r.member_id, r.holdout""")
-                .param("n", newsletterId).param("from", from).param("to", to)
-                .query((rs, i) -> (rs.getBoolean(1) ? control : treated).add(new double[] {rs.getBigDecimal(2).doubleValue(), rs.getLong(3)}))
-                .list();
-        Difference revenue = compare(column(treated, 0), column(control, 0));
-        Difference visits = compare(column(treated, 1), column(control, 1));
-        Verdict verdict = verdict(revenue, treated, control);
-        return new Result(newsletterId, (String) newsletter[0], from, days, treated.size(), control.size(), revenue, visits,
-                check(treated), check(control), verdict);
+                .param("n", newsletterId).param("from", from).param("to", to));
+        return new Result(newsletterId, (String) newsletter[0], from, days, g.treated.size(), g.control.size(), g.revenue(), g.visits(),
+                check(g.treated), check(g.control), g.verdict());
     }
 
     /** A journey's uplift: its mailed occurrences against its held-out ones. */
@@ -116,34 +109,14 @@ public class Uplift {
         if (!to.isAfter(from)) {
             throw ProblemException.invalid("to", "after from");
         }
-        java.util.Map<Long, double[]> occurrences = new java.util.LinkedHashMap<>();
-        java.util.Map<Long, Boolean> control = new java.util.HashMap<>();
-        jdbc.sql("""
-                SELECT s.id, s.status, s.created_at, p.occurred_at, p.subtotal - p.discount_total
+        Groups g = windowed(jdbc.sql("""
+                SELECT s.id, CASE WHEN s.status = 'HELD_OUT' THEN 1 ELSE 0 END, s.created_at, p.occurred_at, p.subtotal - p.discount_total
                 FROM journey_sends s
                 LEFT JOIN purchases p ON p.member_id = s.member_id AND p.occurred_at >= s.created_at AND p.occurred_at < :horizon
                 WHERE s.kind = :k AND s.status IN ('QUEUED', 'HELD_OUT') AND s.created_at >= :from AND s.created_at < :to
                 ORDER BY s.id LIMIT 1000000""")
-                .param("k", kind).param("from", from).param("to", to).param("horizon", to.plusDays(days))
-                .query((rs, i) -> {
-                    long id = rs.getLong(1);
-                    control.put(id, "HELD_OUT".equals(rs.getString(2)));
-                    double[] v = occurrences.computeIfAbsent(id, k -> new double[2]);
-                    OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
-                    OffsetDateTime bought = rs.getObject(4, OffsetDateTime.class);
-                    if (bought != null && bought.isBefore(at.plusDays(days))) {
-                        v[0] += rs.getBigDecimal(5).doubleValue();
-                        v[1]++;
-                    }
-                    return null;
-                }).list();
-        List<double[]> treatedRows = new ArrayList<>();
-        List<double[]> controlRows = new ArrayList<>();
-        occurrences.forEach((id, v) -> (control.get(id) ? controlRows : treatedRows).add(v));
-        Difference revenue = compare(column(treatedRows, 0), column(controlRows, 0));
-        Difference visits = compare(column(treatedRows, 1), column(controlRows, 1));
-        Verdict verdict = verdict(revenue, treatedRows, controlRows);
-        return new JourneyResult(kind, from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, verdict);
+                .param("k", kind).param("from", from).param("to", to).param("horizon", to.plusDays(days)), days);
+        return new JourneyResult(kind, from, to, days, g.treated.size(), g.control.size(), g.revenue(), g.visits(), g.verdict());
     }
 
     /** Whether any member was ever set aside by the programme-wide hold-out. */
@@ -169,42 +142,99 @@ public class Uplift {
         if (!to.isAfter(from)) {
             throw ProblemException.invalid("to", "after from");
         }
-        java.util.Map<Long, double[]> members = new java.util.LinkedHashMap<>();
-        java.util.Set<Long> control = new java.util.HashSet<>();
-        jdbc.sql("""
-                SELECT m.id, h.member_id, m.created_at, p.occurred_at, p.subtotal - p.discount_total
+        Groups g = windowed(jdbc.sql("""
+                SELECT m.id, CASE WHEN h.member_id IS NULL THEN 0 ELSE 1 END, m.created_at, p.occurred_at, p.subtotal - p.discount_total
                 FROM members m LEFT JOIN programme_holdout h ON h.member_id = m.id
                 LEFT JOIN purchases p ON p.member_id = m.id AND p.occurred_at >= m.created_at AND p.occurred_at < :horizon
                 WHERE m.created_at >= :from AND m.created_at < :to AND m.status IN ('ACTIVE', 'BLOCKED')
                 ORDER BY m.id LIMIT 2000000""")
-                .param("from", from).param("to", to).param("horizon", to.plusDays(days))
-                .query((rs, i) -> {
-                    long id = rs.getLong(1);
-                    if (rs.getObject(2) != null) {
-                        control.add(id);
-                    }
-                    double[] v = members.computeIfAbsent(id, k -> new double[2]);
-                    OffsetDateTime enrolled = rs.getObject(3, OffsetDateTime.class);
-                    OffsetDateTime bought = rs.getObject(4, OffsetDateTime.class);
-                    if (bought != null && bought.isBefore(enrolled.plusDays(days))) {
-                        v[0] += rs.getBigDecimal(5).doubleValue();
-                        v[1]++;
-                    }
-                    return null;
-                }).list();
-        List<double[]> treatedRows = new ArrayList<>();
-        List<double[]> controlRows = new ArrayList<>();
-        members.forEach((id, v) -> (control.contains(id) ? controlRows : treatedRows).add(v));
-        Difference revenue = compare(column(treatedRows, 0), column(controlRows, 0));
-        Difference visits = compare(column(treatedRows, 1), column(controlRows, 1));
-        return new ProgrammeResult(from, to, days, treatedRows.size(), controlRows.size(), revenue, visits, check(treatedRows),
-                check(controlRows), verdict(revenue, treatedRows, controlRows));
+                .param("from", from).param("to", to).param("horizon", to.plusDays(days)), days);
+        return new ProgrammeResult(from, to, days, g.treated.size(), g.control.size(), g.revenue(), g.visits(), check(g.treated),
+                check(g.control), g.verdict());
     }
 
-    private static Verdict verdict(Difference revenue, List<double[]> treated, List<double[]> control) {
-        return control.isEmpty() || treated.isEmpty() ? Verdict.NO_CONTROL_GROUP
-                : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
-                : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
+    /** Each member's (or occurrence's) revenue and visits, in the treated group or the control group. */
+    private static final class Groups {
+        final List<double[]> treated = new ArrayList<>();
+        final List<double[]> control = new ArrayList<>();
+
+        void add(boolean inControl, double revenue, double visits) {
+            (inControl ? control : treated).add(new double[] {revenue, visits});
+        }
+
+        Difference revenue() {
+            return compare(column(treated, 0), column(control, 0));
+        }
+
+        Difference visits() {
+            return compare(column(treated, 1), column(control, 1));
+        }
+
+        Verdict verdict() {
+            Difference revenue = revenue();
+            return control.isEmpty() || treated.isEmpty() ? Verdict.NO_CONTROL_GROUP
+                    : !revenue.significant() ? Verdict.NOT_SIGNIFICANT_YET
+                    : revenue.difference() > 0 ? Verdict.MORE : Verdict.LESS;
+        }
+    }
+
+    /** A query answering per member: whether in the control group, revenue, visits. */
+    private static Groups perMember(JdbcClient.StatementSpec query) {
+        Groups g = new Groups();
+        query.query((rs, i) -> {
+            g.add(rs.getBoolean(1), rs.getBigDecimal(2).doubleValue(), rs.getLong(3));
+            return null;
+        }).list();
+        return g;
+    }
+
+    /**
+     * A query answering per purchase of a member (or occurrence): its id, 1 when in the control group,
+     * when its window starts, the purchase's time and amount (null: none); a purchase counts within
+     * {@code days} after its window's start.
+     */
+    private static Groups windowed(JdbcClient.StatementSpec query, int days) {
+        java.util.Map<Long, double[]> rows = new java.util.LinkedHashMap<>();
+        java.util.Map<Long, Boolean> control = new java.util.HashMap<>();
+        query.query((rs, i) -> {
+            long id = rs.getLong(1);
+            control.put(id, rs.getInt(2) == 1);
+            double[] v = rows.computeIfAbsent(id, k -> new double[2]);
+            OffsetDateTime start = rs.getObject(3, OffsetDateTime.class);
+            OffsetDateTime bought = rs.getObject(4, OffsetDateTime.class);
+            if (bought != null && bought.isBefore(start.plusDays(days))) {
+                v[0] += rs.getBigDecimal(5).doubleValue();
+                v[1]++;
+            }
+            return null;
+        }).list();
+        Groups g = new Groups();
+        rows.forEach((id, v) -> g.add(control.get(id), v[0], v[1]));
+        return g;
+    }
+
+    /** A batch of personal offers against its hold-out share, over the {@code days} after it was approved. */
+    public record OfferResult(long batchId, String name, OffsetDateTime approvedAt, int days, long treated, long control,
+                              Difference revenuePerMember, Difference visitsPerMember, BigDecimal treatedAverageCheck,
+                              BigDecimal controlAverageCheck, Verdict verdict) {
+    }
+
+    public OfferResult offer(long batchId, int days) {
+        if (days < 1 || days > DAYS_MAX) {
+            throw ProblemException.invalid("days", "1 to " + DAYS_MAX);
+        }
+        var batch = jdbc.sql("SELECT name, approved_at FROM offer_batches WHERE id = :id AND status = 'APPROVED'").param("id", batchId)
+                .query((rs, i) -> new Object[] {rs.getString(1), rs.getObject(2, OffsetDateTime.class)}).optional()
+                .orElseThrow(() -> ProblemException.notFound("OFFER_BATCH_NOT_FOUND", "No approved offer batch " + batchId + "."));
+        OffsetDateTime from = (OffsetDateTime) batch[1];
+        Groups g = perMember(jdbc.sql("""
+                SELECT c.holdout, COALESCE(SUM(p.subtotal - p.discount_total), 0), COUNT(p.id)
+                FROM offer_candidates c
+                LEFT JOIN purchases p ON p.member_id = c.member_id AND p.occurred_at >= :from AND p.occurred_at < :to
+                WHERE c.batch_id = :b GROUP BY c.member_id, c.holdout""")
+                .param("b", batchId).param("from", from).param("to", from.plusDays(days)));
+        return new OfferResult(batchId, (String) batch[0], from, days, g.treated.size(), g.control.size(), g.revenue(), g.visits(),
+                check(g.treated), check(g.control), g.verdict());
     }
 
     /** The uplift of the last sent newsletters, newest first, each over the {@code days} after sending. */

@@ -87,12 +87,15 @@ public class Checkout {
     private final Clock clock;
     private final int offlineDays;
 
+    private final io.patron.checkout.internal.CashierPrompts prompts;
+
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
              RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, io.patron.draws.Draws draws,
              io.patron.segments.Segments segments,
              org.springframework.context.MessageSource messages,
              TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
-             @Value("${patron.checkout.offline-days:30}") int offlineDays) {
+             @Value("${patron.checkout.offline-days:30}") int offlineDays, io.patron.checkout.internal.CashierPrompts prompts) {
+        this.prompts = prompts;
         this.members = members;
         this.ledger = ledger;
         this.programs = programs;
@@ -127,6 +130,7 @@ public class Checkout {
         PricedBasket priced = pricing.price(basket, member, account, program, tier, facts(till.storeId(), basket, member, tier, program),
                 ruleUses.limits(memberId, program.definition(), basket.occurredAt()), checks);
         countUnknownCoupons(till.tillId(), memberId, priced);
+        priced = prompts.complete(priced, member, tier, account, program.definition(), now);
         return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
     }
 
@@ -255,6 +259,7 @@ public class Checkout {
         if (!receipt.isEmpty()) {
             priced = priced.withMessages(receipt);
         }
+        priced = prompts.complete(priced, member, tier, account, program.definition(), now);
         String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued, tickets));
         purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),

@@ -27,8 +27,7 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
     public PricedBasket withMessages(List<Message> more) {
         List<Message> all = new java.util.ArrayList<>(messages);
         all.addAll(more);
-        return new PricedBasket(programVersion, currency, lines, appliedRules, all, maxRedeemablePoints, pointsRedeemed, pointsValue,
-                eligiblePaid, pointsEarned, ruleUses, referrerPoints, coupons, couponsToIssue, tickets);
+        return withOnlyMessages(all);
     }
 
     public BigDecimal subtotal() {
@@ -89,7 +88,23 @@ public record PricedBasket(int programVersion, String currency, List<PricedLine>
     public record RuleUse(String ruleId, BigDecimal amount) {
     }
 
-    /** A line for the cashier's screen or the printed receipt, in the member's language. */
-    public record Message(String audience, String text) {
+    /**
+     * A line for the cashier's screen or the printed receipt, in the member's language; {@code kind}
+     * names a cashier prompt ({@link io.patron.program.ProgramDefinition.Prompt}), null for other lines.
+     */
+    public record Message(String audience, String text, String kind) {
+        public Message(String audience, String text) {
+            this(audience, text, null);
+        }
+
+        public static Message prompt(io.patron.program.ProgramDefinition.Prompt kind, String text) {
+            return new Message("CASHIER", text, kind.name());
+        }
+    }
+
+    /** The same answer with these lines instead of its own. */
+    public PricedBasket withOnlyMessages(List<Message> replaced) {
+        return new PricedBasket(programVersion, currency, lines, appliedRules, replaced, maxRedeemablePoints, pointsRedeemed, pointsValue,
+                eligiblePaid, pointsEarned, ruleUses, referrerPoints, coupons, couponsToIssue, tickets);
     }
 }

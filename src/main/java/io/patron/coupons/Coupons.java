@@ -405,6 +405,14 @@ public class Coupons {
         repository.moveToMember(merged.merged().value(), merged.survivor().value());
     }
 
+    /**
+     * How many of a member's own coupons could be used now (valid, not used up by their code's limit):
+     * one count for the cashier's prompt, without the per-member limits a sale would still check.
+     */
+    public long waiting(long memberId, OffsetDateTime now) {
+        return repository.waiting(memberId, now);
+    }
+
     /** A member's coupons, newest first, with their campaigns (the portal's "my coupons"). */
     public record MemberCoupon(Coupon coupon, Campaign campaign, boolean usable) {
     }

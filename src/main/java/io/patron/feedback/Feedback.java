@@ -145,6 +145,12 @@ public class Feedback {
 
     /** Answers an invited survey, once: the token is spent in the same transaction as the answer is stored. */
     @Transactional
+    /** Whether the member has a survey invitation still open (not answered, not expired): the cashier may mention it. */
+    public boolean surveyOpen(long memberId, OffsetDateTime now) {
+        return jdbc.sql("SELECT COUNT(*) FROM feedback_invitations WHERE member_id = :m AND used_at IS NULL AND expires_at > :now")
+                .param("m", memberId).param("now", now).query(Long.class).single() > 0;
+    }
+
     public Response answer(String token, Integer score, String comment) {
         Invitation invitation = invitation(token);
         check(invitation.kind(), score, comment);

@@ -38,9 +38,20 @@ public class ProgrammeHoldout {
         this.clock = clock;
     }
 
-    /** The share of new members held out, in percent (0: none). */
+    /** How long an instance trusts the share it read: a change made on another instance applies within this. */
+    static final long CACHE_MILLIS = 5_000;
+    private volatile long[] cached;
+
+    /** The share of new members held out, in percent (0: none); read at most every few seconds, as enrolments ask for it. */
     public int percent() {
-        return jdbc.sql("SELECT int_value FROM marketing_settings WHERE name = :n").param("n", SETTING).query(Integer.class).single();
+        long[] c = cached;
+        long now = System.currentTimeMillis();
+        if (c != null && c[1] > now) {
+            return (int) c[0];
+        }
+        int percent = jdbc.sql("SELECT int_value FROM marketing_settings WHERE name = :n").param("n", SETTING).query(Integer.class).single();
+        cached = new long[] {percent, now + CACHE_MILLIS};
+        return percent;
     }
 
     @Transactional
@@ -52,6 +63,7 @@ public class ProgrammeHoldout {
         jdbc.sql("UPDATE marketing_settings SET int_value = :v, updated_at = :at, updated_by = :by WHERE name = :n")
                 .param("v", percent).param("at", OffsetDateTime.now(clock)).param("by", Callers.actorName()).param("n", SETTING).update();
         audit.record("PROGRAMME_HOLDOUT_SET", "setting", SETTING, Map.of("percent", before), Map.of("percent", percent));
+        cached = null;
         return percent;
     }
 

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * Optional parts: the tier ladder, the marketer's rules and the referral bonus.
  */
 public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption,
-                                Tiers tiers, List<Rule> rules, Referral referral) {
+                                Tiers tiers, List<Rule> rules, Referral referral, Till till) {
 
     public ProgramDefinition {
         rules = rules == null ? List.of() : List.copyOf(rules);
@@ -37,7 +37,17 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * and the other BEST_OF discounts (the largest wins) where a STACK discount adds to them.
      */
     public record Rule(String id, String name, String condition, String lineCondition, Schedule schedule, Caps caps,
-                       Effect effect, Stacking stacking, Integer priority, Boolean enabled) {
+                       Effect effect, Stacking stacking, Integer priority, Boolean enabled, java.util.Map<String, String> names) {
+        public Rule {
+            names = names == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(names));
+        }
+
+        /** The rule's name in a language (en, ru, ro, hy) when the document gives one, else its name. */
+        public String name(String language) {
+            String localized = names.get(language);
+            return localized == null || localized.isBlank() ? name : localized;
+        }
+
         public boolean on() {
             return !Boolean.FALSE.equals(enabled);
         }
@@ -124,6 +134,24 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
     }
 
     public enum Stacking { STACK, BEST_OF, EXCLUSIVE }
+
+    /**
+     * What the till's answer tells the cashier, most important first: the prompts a chain wants, in
+     * the order of {@link Prompt}. Absent: all of them.
+     */
+    public record Till(List<Prompt> prompts) {
+        public Till {
+            prompts = prompts == null ? null : List.copyOf(prompts);
+        }
+    }
+
+    /** The cashier prompts, from the most important down. */
+    public enum Prompt { GREETING, BIRTHDAY, VIP, COUPONS_WAITING, NEXT_TIER, POINTS_EXPIRING, SURVEY, BALANCE }
+
+    /** Whether the chain wants this prompt at its tills. */
+    public boolean prompts(Prompt prompt) {
+        return till == null || till.prompts() == null || till.prompts().contains(prompt);
+    }
 
     /**
      * The discount ladder: a member's tier follows their qualifying spend (the value of their
@@ -296,6 +324,12 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
             }
             if (r.name() == null || r.name().isBlank() || r.name().length() > 200) {
                 problems.add(new FieldViolation(at + ".name", "is required, at most 200 characters"));
+            }
+            for (var n : r.names().entrySet()) {
+                if (!java.util.Set.of("en", "ru", "ro", "hy").contains(n.getKey()) || n.getValue() == null || n.getValue().length() > 200) {
+                    problems.add(new FieldViolation(at + ".names", "names in en, ru, ro or hy, at most 200 characters each"));
+                    break;
+                }
             }
             RuleConditions.problem(r.condition()).ifPresent(p -> problems.add(new FieldViolation(at + ".condition", p)));
             if (r.lineCondition() != null) {

@@ -140,6 +140,16 @@ public class Programs {
         return definition;
     }
 
+    /** The versions that priced sales at some time, the most recently activated first (at most {@code limit}). */
+    public List<ProgramVersion> activated(int limit) {
+        return repository.activated(Math.min(limit, 100));
+    }
+
+    /** A stored version's document, parsed. */
+    public ProgramDefinition definition(int version) {
+        return parse(documentJson(version));
+    }
+
     public Page<ProgramVersion> versions(PageRequest page) {
         return new Page<>(repository.versions(page.size(), page.offset()), page.page(), page.size(), repository.countVersions());
     }

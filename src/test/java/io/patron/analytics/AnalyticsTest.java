@@ -88,6 +88,36 @@ class AnalyticsTest extends IntegrationTest {
     }
 
     @Test
+    void aBacklogLongerThanOneBatchIsTakenInByOneCatchUp() {
+        Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
+        at("2045-06-10T12:00:00Z");
+        long store = admin.post("/api/v1/stores", Api.json(Map.of("code", "AB" + System.nanoTime() % 100_000_000L, "name", "Backlog",
+                "timeZone", "UTC"))).json().path("id").asLong();
+        analytics.catchUpEverything();
+        int n = 20_050;
+        List<Object[]> rows = new java.util.ArrayList<>();
+        OffsetDateTime at = OffsetDateTime.parse("2045-06-10T10:00:00Z");
+        for (int i = 0; i < n; i++) {
+            long id = jdbc.sql("SELECT nextval('purchase_seq')").query(Long.class).single();
+            rows.add(new Object[] {id, store, "BL-" + id, at, at});
+        }
+        template.batchUpdate("""
+                INSERT INTO purchases (id, store_id, receipt_id, member_id, occurred_at, recorded_at, program_version, currency, subtotal,
+                    discount_total, points_redeemed, points_value, total, eligible_paid, points_earned, request_hash, response)
+                VALUES (?, ?, ?, NULL, ?, ?, 1, 'RUB', 10, 0, 0, 0, 10, 10, 0, 'test', '{}')""", rows);
+        clock.advance(Duration.ofMinutes(2));
+        analytics.catchUp();
+        clock.advance(Duration.ofMinutes(2));
+        // Seen a minute ago and more: one call takes the whole backlog in, batch after batch.
+        analytics.catchUp();
+        var day = new Analytics.Period(LocalDate.parse("2045-06-10"), LocalDate.parse("2045-06-10"));
+        assertThat(analytics.measures(day, store).receipts()).as("all of the backlog, not one batch of it").isEqualTo(n);
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate template;
+
+    @Test
     void referrersAreRankedByWhatTheirMembersBought() {
         Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
         at("2035-07-10T12:00:00Z");

@@ -283,6 +283,46 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
                 .contains("Очень вежливые кассиры");
     }
 
+    @Test
+    void aMemberReadsTheTermsInTheirLanguageAndSharesTheirReferralLinkWithAFriendWhoJoins() {
+        String email = "invite" + System.nanoTime() % 10_000_000L + "@example.org";
+        var member = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(java.util.Map.of("email", email,
+                "firstName", "Irina", "language", "ru"))).json();
+        String code = Api.basic(port, "admin", ADMIN_PASSWORD).get("/api/v1/members/" + member.path("id").asLong()).json()
+                .path("referralCode").asString();
+
+        driver.get(url("/terms?lang=ru"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main h1"))).getText()).isEqualTo("Условия программы");
+        assertThat(driver.findElement(By.id("terms-earning")).getText()).contains("Баллы сгорают через");
+        driver.findElement(By.cssSelector("#terms a")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("terms-history")));
+
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        portalSignIn(email);
+        driver.get(url("/portal/terms"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("terms-tiers"))).getText()).contains("Уровни");
+        driver.get(url("/portal/invite"));
+        String link = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("referral-link"))).getAttribute("value");
+        assertThat(link).endsWith("/portal/signup?ref=" + code);
+        String telegram = driver.findElement(By.cssSelector("a[data-network='Telegram']")).getAttribute("href");
+        assertThat(telegram).startsWith("https://t.me/share/url?url=")
+                .contains(java.net.URLEncoder.encode(link, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(driver.findElements(By.cssSelector(".share-links a"))).hasSizeGreaterThanOrEqualTo(6);
+        WebElement qr = driver.findElement(By.cssSelector("#invite img"));
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
+        assertThat(driver.findElements(By.id("no-referrals"))).hasSize(1);
+
+        // The friend follows the link and joins; the member sees them on the invitation page.
+        driver.get(link);
+        driver.findElement(By.name("email")).sendKeys("friend-" + email);
+        driver.findElement(By.name("firstName")).sendKeys("Nina");
+        driver.findElement(By.cssSelector("main form button[type=submit]")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("check-mail")));
+        driver.get(url("/portal/invite"));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("referrals"))).getText()).contains("Nina");
+    }
+
     /** The admin sign-in page. */
     record AdminLogin(WebDriver driver) {
         AdminLogin open(String url) {

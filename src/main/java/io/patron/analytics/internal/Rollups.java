@@ -120,8 +120,10 @@ public class Rollups {
                 boolean settled = seenAt != null && !seenAt.isAfter(now.minus(GRACE));
                 long limit = everything ? maxId(table) : settled && seenMax != null ? seenMax : last;
                 long[] r = limit > last ? batch.run(last, limit) : new long[] {0, last};
-                if (everything || seenAt == null || settled) {
-                    // Look again now; rows up to this id are safe once GRACE has passed.
+                boolean drained = r[0] < BATCH;
+                if (everything || seenAt == null || settled && drained) {
+                    // Look again now, once the settled range is all taken in (a backlog goes on in the
+                    // next batch with the same limit); rows up to this id are safe once GRACE has passed.
                     jdbc.sql("UPDATE rollup_state SET seen_max = :m, seen_at = :at WHERE name = :n")
                             .param("m", maxId(table)).param("at", now).param("n", name).update();
                 }

@@ -62,6 +62,13 @@ class AnalyticsApiController {
                 to.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), days.orElse(30));
     }
 
+    @GetMapping("/uplift/offers/{id}")
+    @Operation(summary = "An approved batch of personal offers against its hold-out share, over the days after approval (default 30)")
+    io.patron.analytics.Uplift.OfferResult offerUplift(@org.springframework.web.bind.annotation.PathVariable long id,
+                                                       @RequestParam Optional<Integer> days) {
+        return uplift.offer(id, days.orElse(30));
+    }
+
     @GetMapping("/uplift/programme")
     @Operation(summary = "The programme-wide hold-out's uplift: members enrolled in [from, to] who get marketing against those set aside",
             description = "Each member's purchases in the days after enrolling (default 90); set the hold-out share first "

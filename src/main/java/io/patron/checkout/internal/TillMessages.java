@@ -1,10 +1,15 @@
 package io.patron.checkout.internal;
 
 import io.patron.checkout.PricedBasket;
+import io.patron.program.ProgramDefinition.Prompt;
 import java.util.Locale;
 import org.springframework.context.MessageSource;
 
-/** What the cashier tells the member, in the member's language: a greeting (a birthday one in the birthday week), the points they have, the way to the next tier. */
+/**
+ * What the cashier tells the member, in the member's language: a greeting (a birthday one in the
+ * birthday week), the points they have, the way to the next tier — prompts that {@code CashierPrompts}
+ * completes, orders and shortens after pricing.
+ */
 final class TillMessages implements PricingStage {
 
     private final MessageSource messages;
@@ -21,23 +26,22 @@ final class TillMessages implements PricingStage {
         Locale locale = context.member.language().locale();
         String name = context.member.firstName();
         if (name != null && !name.isBlank()) {
-            context.messages.add(new PricedBasket.Message("CASHIER",
-                    messages.getMessage("till.greeting", new Object[] {name}, locale)));
+            context.messages.add(PricedBasket.Message.prompt(Prompt.GREETING, messages.getMessage("till.greeting", new Object[] {name}, locale)));
         }
         Object sinceBirthday = context.facts == null ? null : context.facts.member().get("daysSinceBirthday");
         if (name != null && !name.isBlank() && sinceBirthday instanceof Long days && days >= 0 && days < 7) {
-            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.birthday", new Object[] {name}, locale)));
+            context.messages.add(PricedBasket.Message.prompt(Prompt.BIRTHDAY, messages.getMessage("till.birthday", new Object[] {name}, locale)));
             context.messages.add(new PricedBasket.Message("RECEIPT", messages.getMessage("till.birthday", new Object[] {name}, locale)));
         }
         if (context.account != null) {
-            context.messages.add(new PricedBasket.Message("CASHIER",
+            context.messages.add(PricedBasket.Message.prompt(Prompt.BALANCE,
                     messages.getMessage("till.points", new Object[] {context.account.available(), context.account.pending()}, locale)));
         }
         if (context.tier != null && context.tier.next() != null && context.tier.points()) {
-            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTierPoints",
+            context.messages.add(PricedBasket.Message.prompt(Prompt.NEXT_TIER, messages.getMessage("till.nextTierPoints",
                     new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), context.tier.next().name()}, locale)));
         } else if (context.tier != null && context.tier.next() != null) {
-            context.messages.add(new PricedBasket.Message("CASHIER", messages.getMessage("till.nextTier",
+            context.messages.add(PricedBasket.Message.prompt(Prompt.NEXT_TIER, messages.getMessage("till.nextTier",
                     new Object[] {context.tier.needed().setScale(0, java.math.RoundingMode.UP), symbol(context.program.definition().currency(), locale),
                             context.tier.next().name()}, locale)));
         }
@@ -47,12 +51,7 @@ final class TillMessages implements PricingStage {
         }
     }
 
-    /** The currency as the member's language writes it (₽ for RUB in Russian), else its code. */
     static String symbol(String currency, Locale locale) {
-        try {
-            return java.util.Currency.getInstance(currency).getSymbol(locale);
-        } catch (IllegalArgumentException e) {
-            return currency;
-        }
+        return io.patron.common.Amounts.symbol(currency, locale);
     }
 }

@@ -165,6 +165,17 @@ public class CouponRepository {
     }
 
     /** The member's uses of a campaign not given back. */
+    /** A member's own coupons valid now and not used up by their code's limit. */
+    public long waiting(long memberId, java.time.OffsetDateTime now) {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM coupons c JOIN coupon_campaigns k ON k.id = c.campaign_id
+                WHERE c.member_id = :m AND c.status <> 'VOID' AND k.status <> 'ENDED'
+                  AND (COALESCE(c.valid_from, k.valid_from) IS NULL OR COALESCE(c.valid_from, k.valid_from) <= :now)
+                  AND (COALESCE(c.valid_to, k.valid_to) IS NULL OR COALESCE(c.valid_to, k.valid_to) > :now)
+                  AND (k.uses_per_code IS NULL OR c.uses < k.uses_per_code)""")
+                .param("m", memberId).param("now", now).query(Long.class).single();
+    }
+
     public int memberUses(long memberId, long campaignId) {
         return jdbc.sql("SELECT COUNT(*) FROM coupon_uses WHERE member_id = :m AND campaign_id = :c AND returned_at IS NULL")
                 .param("m", memberId).param("c", campaignId).query(Integer.class).single();

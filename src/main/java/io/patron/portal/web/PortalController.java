@@ -128,8 +128,8 @@ class PortalController {
     }
 
     @GetMapping("/signup")
-    String signupForm(Model model) {
-        model.addAttribute("form", SignupForm.empty());
+    String signupForm(@RequestParam(required = false) String ref, Model model) {
+        model.addAttribute("form", SignupForm.empty(ref == null || ref.length() > 16 ? "" : ref.trim()));
         return "portal/signup";
     }
 
@@ -250,15 +250,16 @@ class PortalController {
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header("Content-Type", "image/svg+xml").body(svg);
     }
 
+    /** {@code referralCode}: the code of the member whose link brought the newcomer (from {@code ?ref=}). */
     public record SignupForm(String email, String firstName, String lastName, String phone, String birthDate,
-                      String language, Boolean emailMarketing) {
-        static SignupForm empty() {
-            return new SignupForm("", "", "", "", "", null, false);
+                      String language, Boolean emailMarketing, String referralCode) {
+        static SignupForm empty(String referralCode) {
+            return new SignupForm("", "", "", "", "", null, false, referralCode);
         }
 
         MemberDetails details() {
             return new MemberDetails(null, null, blank(phone), email, blank(firstName), blank(lastName), date(birthDate),
-                    blank(language), null, Boolean.TRUE.equals(emailMarketing), null);
+                    blank(language), null, Boolean.TRUE.equals(emailMarketing), blank(referralCode));
         }
     }
 

@@ -47,13 +47,18 @@ public class ProgramRepository {
                 .param("v", version).param("at", at).update();
     }
 
+    /** The versions that priced sales at some time (active now or retired), the most recently activated first. */
+    public java.util.List<io.patron.program.ProgramVersion> activated(int limit) {
+        return jdbc.sql("SELECT * FROM program_versions WHERE activated_at IS NOT NULL ORDER BY activated_at DESC, version DESC LIMIT :l")
+                .param("l", limit)
+                .query(ProgramRepository::version)
+                .list();
+    }
+
     public java.util.List<io.patron.program.ProgramVersion> versions(int limit, long offset) {
         return jdbc.sql("SELECT * FROM program_versions ORDER BY version DESC LIMIT :l OFFSET :o")
                 .param("l", limit).param("o", offset)
-                .query((rs, i) -> new io.patron.program.ProgramVersion(rs.getInt("version"),
-                        io.patron.program.ProgramVersion.Status.valueOf(rs.getString("status")), rs.getString("author"),
-                        rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("activated_at", OffsetDateTime.class)))
+                .query(ProgramRepository::version)
                 .list();
     }
 
@@ -63,10 +68,7 @@ public class ProgramRepository {
 
     public Optional<io.patron.program.ProgramVersion> version(int version) {
         return jdbc.sql("SELECT * FROM program_versions WHERE version = :v").param("v", version)
-                .query((rs, i) -> new io.patron.program.ProgramVersion(rs.getInt("version"),
-                        io.patron.program.ProgramVersion.Status.valueOf(rs.getString("status")), rs.getString("author"),
-                        rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("activated_at", OffsetDateTime.class)))
+                .query(ProgramRepository::version)
                 .optional();
     }
 
@@ -76,5 +78,11 @@ public class ProgramRepository {
                 VALUES (:v, :d, 'ACTIVE', :a, :c, :at, :at)""")
                 .param("v", version).param("d", document).param("a", author).param("c", comment).param("at", at)
                 .update();
+    }
+
+    private static io.patron.program.ProgramVersion version(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new io.patron.program.ProgramVersion(rs.getInt("version"), io.patron.program.ProgramVersion.Status.valueOf(rs.getString("status")),
+                rs.getString("author"), rs.getString("comment"), rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("activated_at", OffsetDateTime.class));
     }
 }

@@ -127,7 +127,7 @@ class ProgramAdminController {
                             pendingDays == null ? -1 : pendingDays, expiryMonths == null ? 0 : expiryMonths),
                     new ProgramDefinition.Redemption(pointValue,
                             maxSharePercent == null ? null : BigDecimal.valueOf(maxSharePercent).movePointLeft(2),
-                            minBalance == null ? -1 : minBalance), kept.tiers(), kept.rules(), kept.referral());
+                            minBalance == null ? -1 : minBalance), kept.tiers(), kept.rules(), kept.referral(), kept.till());
         }
     }
 }

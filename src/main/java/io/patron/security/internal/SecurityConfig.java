@@ -76,6 +76,8 @@ class SecurityConfig {
                                 "/api/v1/purchases/*/returns").hasRole("TILL")
                         // A partner key opens the partner API and nothing else.
                         .requestMatchers("/api/v1/partner/**").hasRole("PARTNER")
+                        // The programme's terms are public, as the page is.
+                        .requestMatchers(HttpMethod.GET, "/api/v1/terms", "/api/v1/terms/history").permitAll()
                         .anyRequest().access((authentication, context) -> new AuthorizationDecision(notPartner(authentication.get()))));
         return http.build();
     }
@@ -153,6 +155,8 @@ class SecurityConfig {
                                 "/swagger-ui/**").permitAll()
                         // A draw's public page, its JSON and its ticket list: anyone may check a draw.
                         .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
+                        // The programme's terms and their history: public, like the programme itself.
+                        .requestMatchers(HttpMethod.GET, "/terms", "/terms/history").permitAll()
                         // Feedback forms: a signed e-mail link or a store's public page, answered without signing in.
                         .requestMatchers("/feedback/**").permitAll()
                         // A member's mail links (unsubscribe, preferences): signed, answered without signing in.
