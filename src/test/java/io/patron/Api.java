@@ -47,6 +47,23 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** As a till does: a 429 or 503 (busy, or briefly unavailable) is sent again after a short pause, for up to 20 seconds. */
+    public Response postRetrying(String path, String json) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            Response r = post(path, json);
+            if (r.status() != 429 && r.status() != 503 || System.nanoTime() > deadline) {
+                return r;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+        }
+    }
+
     public Response put(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));

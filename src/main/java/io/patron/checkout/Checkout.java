@@ -88,14 +88,17 @@ public class Checkout {
     private final int offlineDays;
 
     private final io.patron.checkout.internal.CashierPrompts prompts;
+    private final io.patron.checkout.internal.MemberGate memberGate;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
              RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, io.patron.draws.Draws draws,
              io.patron.segments.Segments segments,
              org.springframework.context.MessageSource messages,
              TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
-             @Value("${patron.checkout.offline-days:30}") int offlineDays, io.patron.checkout.internal.CashierPrompts prompts) {
+             @Value("${patron.checkout.offline-days:30}") int offlineDays, io.patron.checkout.internal.CashierPrompts prompts,
+             io.patron.checkout.internal.MemberGate memberGate) {
         this.prompts = prompts;
+        this.memberGate = memberGate;
         this.members = members;
         this.ledger = ledger;
         this.programs = programs;
@@ -143,7 +146,8 @@ public class Checkout {
         if (earlier.isPresent()) {
             return replay(earlier.get(), hash);
         }
-        try {
+        try (io.patron.checkout.internal.MemberGate.Pass pass = memberGate.enter(basket.member() == null ? null
+                : basket.member().cardNumber() != null ? "card:" + basket.member().cardNumber() : "phone:" + basket.member().phone())) {
             return transactions.execute(status -> record(till.storeId(), till.tillId(), basket, hash, now, null));
         } catch (DataIntegrityViolationException e) {
             if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")) {

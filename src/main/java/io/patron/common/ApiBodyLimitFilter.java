@@ -17,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * bodies without a length are refused too: tills always know the size of what they send.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 3)
 class ApiBodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;

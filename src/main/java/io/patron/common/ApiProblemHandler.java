@@ -49,8 +49,10 @@ class ApiProblemHandler {
     ResponseEntity<ProblemDetail> problem(ProblemException e) {
         Object retryAfter = e.properties().get(ProblemException.RETRY_AFTER);
         if (retryAfter != null) {
+            ProblemDetail problem = Problems.of(e);
+            noteCode(problem);
             return ResponseEntity.status(e.status()).contentType(Problems.PROBLEM_JSON)
-                    .header("Retry-After", String.valueOf(retryAfter)).body(Problems.of(e));
+                    .header("Retry-After", String.valueOf(retryAfter)).body(problem);
         }
         return respond(Problems.of(e));
     }
@@ -162,6 +164,7 @@ class ApiProblemHandler {
         log.warn("Transient database failure: {}", e.toString());
         ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE",
                 "The service is briefly unavailable; retry in a moment.");
+        noteCode(problem);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .contentType(Problems.PROBLEM_JSON).body(problem);
     }
@@ -178,12 +181,29 @@ class ApiProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (DatabaseUnavailable.cause(e)) {
+            log.warn("Database unavailable: {}", e.toString());
+            noteCode(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE", ""));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER_SECONDS)
+                    .contentType(Problems.PROBLEM_JSON).body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                            "The service is briefly unavailable; retry in a moment."));
+        }
         log.error("Unexpected error answering an API request", e);
         return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "Something went wrong on our side. It has been logged."));
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+        noteCode(problem);
         return ResponseEntity.status(problem.getStatus()).contentType(Problems.PROBLEM_JSON).body(problem);
+    }
+
+    /** Leaves the problem's code in the request for the till metrics. */
+    private static void noteCode(ProblemDetail problem) {
+        var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (attributes != null && problem.getProperties() != null && problem.getProperties().get("code") != null) {
+            attributes.setAttribute(TillMetrics.PROBLEM_CODE, problem.getProperties().get("code"),
+                    org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        }
     }
 }

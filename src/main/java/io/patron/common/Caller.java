@@ -6,7 +6,7 @@ import java.util.Set;
  * Who is making the current request. A till acts for exactly one store; an admin user acts with
  * its roles; a member only ever on their own data.
  */
-public sealed interface Caller {
+public sealed interface Caller extends java.io.Serializable {
 
     String displayName();
 

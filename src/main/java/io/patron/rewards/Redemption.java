@@ -8,7 +8,8 @@ import java.time.OffsetDateTime;
  * a donation DONATED; a cancelled one gave its stock and points back.
  */
 public record Redemption(long id, long itemId, String itemName, long memberId, long points, Integer birthdayYear, String couponCode,
-                         Status status, String channel, OffsetDateTime createdAt, OffsetDateTime updatedAt, String updatedBy) {
+                         Status status, String channel, OffsetDateTime createdAt, OffsetDateTime updatedAt, String updatedBy)
+        implements java.io.Serializable {
 
     public enum Status { ORDERED, READY, HANDED_OVER, ISSUED, DONATED, CANCELLED }
 }

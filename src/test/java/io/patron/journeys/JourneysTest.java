@@ -8,7 +8,6 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.patron.Api;
 import io.patron.IntegrationTest;
 import io.patron.MutableClock;
-import io.patron.PatronApplication;
 import io.patron.TestData;
 import io.patron.messaging.internal.OutboxRepository;
 import io.patron.messaging.internal.SmtpDelivery;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -323,25 +320,7 @@ class JourneysTest extends IntegrationTest {
         for (int i = 0; i < 12; i++) {
             people.add(member("twin" + i + "-" + System.nanoTime() + "@example.org", true, today.plusDays(1).minusYears(20 + i), "en"));
         }
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("server.port", 0);
-        com.zaxxer.hikari.HikariDataSource hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
-        props.put("spring.datasource.url", hikari.getJdbcUrl());
-        props.put("spring.datasource.username", hikari.getUsername());
-        props.put("spring.datasource.password", hikari.getPassword() == null ? "" : hikari.getPassword());
-        props.put("spring.flyway.enabled", false);
-        props.put("patron.bootstrap.admin-password", ADMIN_PASSWORD);
-        props.put("patron.bootstrap.till-key", DEMO_TILL_KEY);
-        props.put("patron.ledger.expiry-initial-delay-millis", 86_400_000);
-        props.put("patron.draws.initial-delay-millis", 86_400_000);
-        props.put("patron.partners.initial-delay-millis", 86_400_000);
-        props.put("patron.journeys.initial-delay-millis", 86_400_000);
-        props.put("logging.level.patron.requests", "WARN");
-        // As command-line arguments: they outrank application.yml (builder properties would not).
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(PatronApplication.class)
-                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("testClock", (Clock) clock))
-                .run(args)) {
+        try (ConfigurableApplicationContext second = io.patron.SecondInstance.start(dataSource, clock)) {
             Journeys other = second.getBean(Journeys.class);
             List<Callable<Object>> runs = List.of(() -> journeys.runDue(), () -> other.runDue(), () -> journeys.runDue(),
                     () -> other.runDue());

@@ -18,9 +18,15 @@ import org.springframework.stereotype.Component;
 public class Pricing {
 
     private final List<PricingStage> stages;
+    private final io.micrometer.core.instrument.Timer rules;
 
-    Pricing(MessageSource messages) {
-        this.stages = List.of(new ExcludedCategories(), new TierDiscount(), new RulesStage(), new CouponsStage(), new PointsPayment(), new BaseEarning(), new ReferralBonus(), new TillMessages(messages));
+    Pricing(MessageSource messages, io.micrometer.core.instrument.MeterRegistry meters) {
+        RulesStage rulesStage = new RulesStage();
+        this.rules = io.micrometer.core.instrument.Timer.builder("patron.rules.evaluation")
+                .description("Time to evaluate the programme's rules for one basket").publishPercentileHistogram().register(meters);
+        PricingStage timedRules = context -> rules.record(() -> rulesStage.apply(context));
+        this.stages = List.of(new ExcludedCategories(), new TierDiscount(), timedRules, new CouponsStage(), new PointsPayment(), new BaseEarning(),
+                new ReferralBonus(), new TillMessages(messages));
     }
 
     /** @param member the buyer, or null for an anonymous sale; {@code account} and {@code tier} then are null too */

@@ -40,7 +40,7 @@ class RuleSemanticsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
-    private static final Pricing PRICING = new Pricing(messages());
+    private static final Pricing PRICING = new Pricing(messages(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
     private static ResourceBundleMessageSource messages() {
         ResourceBundleMessageSource source = new ResourceBundleMessageSource();

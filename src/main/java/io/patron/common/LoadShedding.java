@@ -1,0 +1,115 @@
+package io.patron.common;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Keeps an overloaded instance useful: at most {@code patron.api.max-concurrent} API requests are
+ * worked on at once (about what the database pool can serve), a request that finds no room within
+ * {@code patron.api.queue-wait-millis} gets a quick 503 with {@code Retry-After}, and one API key may
+ * have at most {@code patron.api.max-concurrent-per-key} requests in flight (a misbehaving till gets
+ * 429 and the others go on). Work in progress is never dropped, so the throughput of successful sales
+ * stays near the peak however many more requests arrive. Health checks are never shed.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 4)
+public class LoadShedding extends OncePerRequestFilter {
+
+    private final Semaphore slots;
+    private final long waitMillis;
+    private final int perKey;
+    private final Map<String, AtomicInteger> inFlightByKey = new ConcurrentHashMap<>();
+    private final Counter shed;
+    private final Counter keyLimited;
+
+    LoadShedding(@Value("${patron.api.max-concurrent:40}") int maxConcurrent, @Value("${patron.api.queue-wait-millis:25}") long waitMillis,
+                 @Value("${patron.api.max-concurrent-per-key:16}") int perKey, MeterRegistry meters) {
+        this.slots = new Semaphore(maxConcurrent, true);
+        this.waitMillis = waitMillis;
+        this.perKey = perKey;
+        this.shed = Counter.builder("patron.api.shed").description("API requests refused with 503: no room").register(meters);
+        this.keyLimited = Counter.builder("patron.api.key.limited").description("API requests refused with 429: too many in flight for their key")
+                .register(meters);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String key = keyOf(request.getHeader("Authorization"));
+        AtomicInteger mine = key == null ? null : inFlightByKey.computeIfAbsent(key, k -> new AtomicInteger());
+        if (mine != null && mine.incrementAndGet() > perKey) {
+            release(key, mine);
+            keyLimited.increment();
+            request.setAttribute(TillMetrics.PROBLEM_CODE, "KEY_CONCURRENCY_LIMIT");
+            Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "KEY_CONCURRENCY_LIMIT",
+                    "Too many requests of this key at once; wait for the answers before sending more.", Map.of("Retry-After", "1"));
+            return;
+        }
+        boolean admitted = false;
+        try {
+            admitted = slots.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
+            if (!admitted) {
+                shed.increment();
+                request.setAttribute(TillMetrics.PROBLEM_CODE, "OVERLOADED");
+                Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "OVERLOADED",
+                        "The service is busy; retry in a moment.", Map.of("Retry-After", "1"));
+                return;
+            }
+            chain.doFilter(request, response);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "OVERLOADED", "The service is busy; retry in a moment.",
+                    Map.of("Retry-After", "1"));
+        } finally {
+            if (admitted) {
+                slots.release();
+            }
+            if (mine != null) {
+                release(key, mine);
+            }
+        }
+    }
+
+    private void release(String key, AtomicInteger count) {
+        if (count.decrementAndGet() <= 0) {
+            inFlightByKey.remove(key, count);
+        }
+    }
+
+    /** A key's identity without keeping the secret: a hash of the Authorization header. */
+    private static String keyOf(String authorization) {
+        if (authorization == null || authorization.isBlank() || authorization.length() > 512) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(authorization.getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
