@@ -13,6 +13,17 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 @Order(Ordered.LOWEST_PRECEDENCE)
 class PageProblemHandler {
 
+    /** A form that should carry a file but does not (or is no multipart form at all): the client's mistake, a 400. */
+    @ExceptionHandler({org.springframework.web.multipart.MultipartException.class,
+            org.springframework.web.multipart.support.MissingServletRequestPartException.class})
+    String missingFile(Exception e, Model model, HttpServletResponse response) {
+        response.setStatus(400);
+        model.addAttribute("status", 400);
+        model.addAttribute("detail", "Choose a file to upload.");
+        model.addAttribute("code", "FILE_REQUIRED");
+        return "error";
+    }
+
     @ExceptionHandler(ProblemException.class)
     String problem(ProblemException e, Model model, HttpServletResponse response) {
         response.setStatus(e.status().value());

@@ -34,7 +34,13 @@ class PartnerApiController {
     private final Settlements settlements;
     private final JsonMapper json;
 
-    PartnerApiController(PartnerSales sales, Settlements settlements, JsonMapper json) {
+    /** Member lookups a partner key may make in a minute. */
+    static final int IDENTIFY_PER_MINUTE = 120;
+
+    private final io.patron.common.RateLimits rateLimits;
+
+    PartnerApiController(PartnerSales sales, Settlements settlements, JsonMapper json, io.patron.common.RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.sales = sales;
         this.settlements = settlements;
         this.json = json;
@@ -44,6 +50,12 @@ class PartnerApiController {
     @Operation(summary = "Identify a member by card or phone", description = "Answers a masked name, whether the card is valid "
             + "and, where points can be spent at this partner, the points available. Never the member's data beyond that.")
     PartnerSales.Identification identify(@RequestBody PartnerSales.MemberRef member) {
+        // Looking members up by phone is bounded per partner, so a key cannot enumerate the members.
+        long wait = rateLimits.attempt("partner-identify", Long.toString(Callers.partner().partnerId()), IDENTIFY_PER_MINUTE,
+                java.time.Duration.ofMinutes(1));
+        if (wait > 0) {
+            throw io.patron.common.ProblemException.tooManyRequests("TOO_MANY_LOOKUPS", "Too many member lookups; slow down.", wait);
+        }
         return sales.identify(Callers.partner(), member);
     }
 

@@ -101,9 +101,10 @@ class ProgramAdminController {
     }
 
     /** The common settings as the form posts them. */
+    /** Kept across the redirect when the form comes back with errors (in the session, so serializable). */
     public record ProgramForm(String name, String currency, String timeZone, Long points, BigDecimal perAmount,
                               String rounding, String excludedCategories, Integer pendingDays, Integer expiryMonths,
-                              BigDecimal pointValue, Integer maxSharePercent, Long minBalance) {
+                              BigDecimal pointValue, Integer maxSharePercent, Long minBalance) implements java.io.Serializable {
 
         static ProgramForm of(ProgramDefinition d) {
             return new ProgramForm(d.name(), d.currency(), d.timeZone(), d.earning().points(), d.earning().perAmount(),

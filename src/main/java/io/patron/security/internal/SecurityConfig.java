@@ -82,6 +82,18 @@ class SecurityConfig {
         return http.build();
     }
 
+    /**
+     * Pages load scripts, styles and images from Patron only (inline styles allowed, for e-mail previews;
+     * no inline script anywhere), may not be framed, and send the referrer only to Patron.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    private static void pageHeaders(org.springframework.security.config.annotation.web.configurers.HeadersConfigurer<HttpSecurity> h) {
+        h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY));
+    }
+
     private static boolean notPartner(Authentication authentication) {
         return authentication != null && authentication.isAuthenticated() && !(authentication instanceof AnonymousAuthenticationToken)
                 && authentication.getAuthorities().stream().noneMatch(a -> "ROLE_PARTNER".equals(a.getAuthority()));
@@ -93,7 +105,7 @@ class SecurityConfig {
         http.securityMatcher("/portal/**")
                 .securityContext(c -> c.securityContextRepository(members.contextRepository()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/portal/login")))
-                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .headers(SecurityConfig::pageHeaders)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/portal/login", "/portal/login/**", "/portal/signup", "/portal/auth",
                                 "/portal/check-mail").permitAll()
@@ -131,7 +143,7 @@ class SecurityConfig {
                         .defaultSuccessUrl("/partner", true).failureUrl("/partner/login?error").permitAll())
                 .logout(logout -> logout.logoutUrl("/partner/logout").logoutSuccessUrl("/partner/login?logout")
                         .invalidateHttpSession(false))
-                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .headers(SecurityConfig::pageHeaders)
                 .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("PARTNER_USER"));
         return http.build();
     }
@@ -148,10 +160,10 @@ class SecurityConfig {
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         // Keep the session: a member signed in to the portal in the same browser stays signed in.
                         .invalidateHttpSession(false))
-                .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .headers(SecurityConfig::pageHeaders)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                                "/favicon.ico", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                                "/favicon.ico", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html",
                                 "/swagger-ui/**").permitAll()
                         // A draw's public page, its JSON and its ticket list: anyone may check a draw.
                         .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
