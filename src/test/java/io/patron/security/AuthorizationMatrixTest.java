@@ -185,13 +185,18 @@ class AuthorizationMatrixTest extends IntegrationTest {
     private final class Caller {
         final Kind kind;
         final String authorization;
-        final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpClient browser;
         String csrf;
 
         Caller(Kind kind, String authorization) {
+            this(kind, authorization, HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(5)).build());
+        }
+
+        Caller(Kind kind, String authorization, HttpClient browser) {
             this.kind = kind;
             this.authorization = authorization;
+            this.browser = browser;
         }
 
         HttpResponse<String> send(String method, String path, boolean api) throws Exception {
@@ -287,21 +292,9 @@ class AuthorizationMatrixTest extends IntegrationTest {
     private Caller member() throws Exception {
         String email = TestData.email();
         Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(Map.of("email", email)));
-        Caller member = new Caller(Kind.MEMBER, null);
-        member.csrfFrom("/portal/login");
-        member.browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/portal/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("email=" + email + "&_csrf=" + member.csrf)).build(), HttpResponse.BodyHandlers.ofString());
-        String text = jdbc.sql("SELECT body_text FROM mail_outbox WHERE recipient = :r ORDER BY id DESC LIMIT 1").param("r", email)
-                .query(String.class).single();
-        Matcher link = Pattern.compile("/portal/auth\\?token=(\\S+)").matcher(text);
-        assertThat(link.find()).as(text).isTrue();
-        member.csrfFrom("/portal/auth?token=" + link.group(1));
-        HttpResponse<String> r = member.browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/portal/auth"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + link.group(1) + "&_csrf=" + member.csrf)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.headers().firstValue("Location").orElse("")).endsWith("/portal");
-        member.csrfFrom("/portal");
+        io.patron.PortalSession session = io.patron.PortalSession.signIn(port, jdbc, email);
+        Caller member = new Caller(Kind.MEMBER, null, session.browser);
+        member.csrf = session.csrf;
         return member;
     }
 

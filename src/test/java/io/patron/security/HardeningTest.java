@@ -67,6 +67,25 @@ class HardeningTest extends IntegrationTest {
     }
 
     @Test
+    void anAdminFormWithoutItsCsrfTokenIsRefused() throws Exception {
+        assertThat(form("/login", "username=admin&password=" + ADMIN_PASSWORD).statusCode()).isEqualTo(302);
+        String page = browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/coupons")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+        assertThat(csrf.find()).isTrue();
+        String fields = "code=&name=&effectType=BONUS_POINTS";
+        assertThat(post("/admin/coupons", fields + "&_csrf=" + csrf.group(1))).as("with the session's token").isEqualTo(200);
+        assertThat(post("/admin/coupons", fields)).as("without a token").isEqualTo(403);
+        assertThat(post("/admin/coupons", fields + "&_csrf=AAAA")).as("with a forged token").isEqualTo(403);
+    }
+
+    private int post(String path, String body) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
     void aPartnerKeyCannotEnumerateMembersByPhone() {
         Api admin = Api.basic(port, "admin", ADMIN_PASSWORD);
         String code = "HP" + System.nanoTime() % 100_000_000L;
