@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,10 @@ import java.util.function.IntFunction;
  *   lookup  BASE KEY CARDS CLIENTS SECONDS  GET /api/v1/members?cardNumber= for cards listed in file CARDS
  *   open-commit BASE KEY CARDS RATE SECONDS  commits sent at a fixed RATE per second whatever the answers
  *                                          (open loop); latency counts from the planned send time
+ *   overload BASE KEY CARDS CLIENTS SECONDS closed-loop commits: successes and refusals (429/503) apart
+ *   ledger-sim BASE KEY ADMIN_PASSWORD SEED OPS CLIENTS MEMBERS ACKED
+ *                                          seeded sales, redemptions, returns, adjustments and retries on a
+ *                                          few hot members, retried until final; acknowledged receipts to ACKED
  */
 public class Bench {
 
@@ -57,6 +62,9 @@ public class Bench {
                 }, 200);
             }
             case "open-commit" -> openLoop(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "overload" -> overload(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "ledger-sim" -> ledgerSimulation(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]),
+                    Integer.parseInt(args[6]), Integer.parseInt(args[7]), Path.of(args[8]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -198,6 +206,193 @@ public class Bench {
         System.out.printf("%s clients=%d seconds=%d ops=%d rate=%.1f/s p50=%.2fms p99=%.2fms max=%.2fms errors=%d%n",
                 name, clients, seconds, total, total / (double) seconds, pct(all, 50), pct(all, 99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, errors.get());
+    }
+
+    /**
+     * Closed-loop commits by CLIENTS clients for SECONDS (after a warm-up of a fifth): successful
+     * commits per second and their p99, refusals (429/503) per second and their p99, and any other
+     * answer (a 5xx counts as an error of Patron's).
+     */
+    static void overload(String base, String key, Path cardsFile, int clients, int seconds) throws Exception {
+        List<String> cards = Files.readAllLines(cardsFile).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        long warmUpEnd = System.nanoTime() + Duration.ofSeconds(Math.max(3, seconds / 5)).toNanos();
+        long end = warmUpEnd + Duration.ofSeconds(seconds).toNanos();
+        List<long[]> oks = new ArrayList<>();
+        List<long[]> refusals = new ArrayList<>();
+        AtomicLong others = new AtomicLong();
+        AtomicLong serverErrors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(clients);
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        for (int c = 0; c < clients; c++) {
+            long[] ok = new long[2_000_000];
+            long[] refused = new long[2_000_000];
+            oks.add(ok);
+            refusals.add(refused);
+            int client = c;
+            Thread.ofPlatform().start(() -> {
+                Random random = new Random(client);
+                try {
+                    for (int n = 0; System.nanoTime() < end; n++) {
+                        long start = System.nanoTime();
+                        int status;
+                        try {
+                            status = post(base + "/api/v1/purchases", key, basket("V" + run + "-" + client + "-" + n,
+                                    cards.get(random.nextInt(cards.size())), random)).statusCode();
+                        } catch (Exception e) {
+                            status = -1;
+                        }
+                        long took = System.nanoTime() - start;
+                        if (start < warmUpEnd) {
+                            continue;
+                        }
+                        if (status == 201) {
+                            ok[(int) Math.min(++ok[0], ok.length - 1)] = took;
+                        } else if (status == 429 || status == 503) {
+                            refused[(int) Math.min(++refused[0], refused.length - 1)] = took;
+                        } else {
+                            others.incrementAndGet();
+                            if (status >= 500 || status < 0) {
+                                serverErrors.incrementAndGet();
+                            }
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        long[] okAll = merge(oks);
+        long[] refusedAll = merge(refusals);
+        System.out.printf("overload clients=%d seconds=%d commits/s=%.1f p99=%.2fms refused/s=%.1f refused-p99=%.2fms other=%d server-errors=%d%n",
+                clients, seconds, okAll.length / (double) seconds, pct(okAll, 99), refusedAll.length / (double) seconds, pct(refusedAll, 99),
+                others.get(), serverErrors.get());
+    }
+
+    private static long[] merge(List<long[]> parts) {
+        int total = parts.stream().mapToInt(p -> (int) Math.min(p[0], p.length - 1)).sum();
+        long[] all = new long[total];
+        int i = 0;
+        for (long[] p : parts) {
+            int n = (int) Math.min(p[0], p.length - 1);
+            System.arraycopy(p, 1, all, i, n);
+            i += n;
+        }
+        Arrays.sort(all);
+        return all;
+    }
+
+    /**
+     * The ledger simulation over HTTP: CLIENTS clients fire OPS seeded operations at MEMBERS hot
+     * members — sales earning points, sales paying with points, partial returns, adjustments, and
+     * exact retries of earlier requests — retrying every answer that is not final (429, 503, no answer
+     * while Patron restarts) as a till does. Every acknowledged sale's receipt id is written to ACKED;
+     * the script checks them and the ledger's invariants in SQL afterwards.
+     */
+    static void ledgerSimulation(String base, String tillKey, String adminPassword, long seed, int ops, int clients, int members, Path acked)
+            throws Exception {
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        List<String> cards = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        String run = Long.toString(seed, 36).replace('-', 'm');
+        for (int m = 0; m < members; m++) {
+            String enrol = "{\"firstName\":\"Hot" + m + "\",\"email\":\"hot" + m + "-" + run + "@sim.example.org\"}";
+            String body = until(() -> post(base + "/api/v1/members", tillKey, enrol)).body();
+            cards.add(body.replaceAll(".*\"cardNumber\":\"([0-9]+)\".*", "$1"));
+            ids.add(Long.parseLong(body.replaceAll(".*\"id\":([0-9]+).*", "$1")));
+        }
+        AtomicLong counter = new AtomicLong();
+        Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
+        List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Long> purchases = new ConcurrentHashMap<>();
+        List<Long> purchaseIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Queue<String> ackedReceipts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        long started = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread.ofPlatform().start(() -> {
+                Random random = new Random(seed * 1_000 + client);
+                try {
+                    long n;
+                    while ((n = counter.incrementAndGet()) <= ops) {
+                        int who = random.nextInt(members);
+                        int kind = random.nextInt(100);
+                        String outcome;
+                        if (kind < 45 || sent.isEmpty() && kind < 90) {
+                            String receipt = "SIM-" + run + "-" + n;
+                            String body = "{\"receiptId\":\"" + receipt + "\",\"member\":{\"cardNumber\":\"" + cards.get(who) + "\"},\"lines\":[{\"lineId\":\"1\","
+                                    + "\"category\":\"home\",\"quantity\":" + (1 + random.nextInt(3)) + ",\"unitPrice\":" + (50 + random.nextInt(500))
+                                    + "}],\"pointsToRedeem\":" + (kind < 25 ? random.nextInt(120) : 0) + "}";
+                            sent.add(body);
+                            outcome = commit(base, tillKey, receipt, body, purchases, ackedReceipts, purchaseIds);
+                        } else if (kind < 70) {
+                            String body = sent.get(random.nextInt(sent.size()));
+                            String receipt = body.replaceAll(".*\"receiptId\":\"([^\"]+)\".*", "$1");
+                            outcome = "retry-" + commit(base, tillKey, receipt, body, purchases, ackedReceipts, purchaseIds);
+                        } else if (kind < 85 && !purchaseIds.isEmpty()) {
+                            long purchase = purchaseIds.get(random.nextInt(purchaseIds.size()));
+                            String body = "{\"returnId\":\"SIMR-" + run + "-" + n + "\",\"lines\":[{\"lineId\":\"1\",\"quantity\":1}]}";
+                            outcome = "return-" + until(() -> post(base + "/api/v1/purchases/" + purchase + "/returns", tillKey, body)).statusCode();
+                        } else {
+                            long member = ids.get(who);
+                            int points = random.nextInt(200) - 60;
+                            String key = "sim-" + run + "-" + n;
+                            String body = "{\"points\":" + (points == 0 ? 1 : points) + ",\"reason\":\"simulation\"}";
+                            outcome = "adjust-" + until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/members/" + member + "/adjustments"))
+                                    .header("Authorization", admin).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString())).statusCode();
+                        }
+                        outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    outcomes.computeIfAbsent("client-error " + e, k -> new AtomicLong()).incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        Files.write(acked, ackedReceipts);
+        double secs = (System.nanoTime() - started) / 1e9;
+        System.out.printf("ledger-sim seed=%d ops=%d clients=%d members=%d seconds=%.1f rate=%.0f/s acknowledged-sales=%d%n", seed, ops, clients,
+                members, secs, ops / secs, ackedReceipts.size());
+        new java.util.TreeMap<>(outcomes).forEach((k, v) -> System.out.printf("   %-40s %d%n", k, v.get()));
+    }
+
+    private static String commit(String base, String key, String receipt, String body, Map<String, Long> purchases,
+                                 java.util.Queue<String> acked, List<Long> purchaseIds) throws Exception {
+        HttpResponse<String> r = until(() -> post(base + "/api/v1/purchases", key, body));
+        if (r.statusCode() == 201 || r.statusCode() == 200) {
+            long id = Long.parseLong(r.body().replaceAll(".*\"purchaseId\":([0-9]+).*", "$1"));
+            if (purchases.putIfAbsent(receipt, id) == null) {
+                acked.add(receipt);
+                purchaseIds.add(id);
+            }
+        }
+        return Integer.toString(r.statusCode());
+    }
+
+    interface Request {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Sends until the answer is final: 429 and 503 are sent again after a pause, as is a request that got no answer at all. */
+    static HttpResponse<String> until(Request request) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                HttpResponse<String> r = request.send();
+                if (r.statusCode() != 429 && r.statusCode() != 503 || attempt > 2_000) {
+                    return r;
+                }
+            } catch (java.io.IOException e) {
+                if (attempt > 2_000) {
+                    throw e;
+                }
+            }
+            Thread.sleep(25);
+        }
     }
 
     static double pct(long[] sorted, double p) {

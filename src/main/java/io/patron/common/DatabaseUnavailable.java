@@ -47,8 +47,10 @@ public class DatabaseUnavailable extends OncePerRequestFilter {
                     || t instanceof TransientDataAccessResourceException || t instanceof RecoverableDataAccessException
                     || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException || t instanceof ConnectException
-                    || t instanceof java.sql.SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                    || t instanceof java.sql.SQLException s && (s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))
+                    // The pool's own word for a connection it evicted because the server went away (no SQL state).
+                    || s.getSQLState() == null && "Connection is closed".equals(s.getMessage()))) {
                 return true;
             }
         }

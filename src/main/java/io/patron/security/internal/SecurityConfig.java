@@ -55,9 +55,16 @@ class SecurityConfig {
     @Bean
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers, Partners partners) throws Exception {
-        AuthenticationEntryPoint unauthenticated = (request, response, e) -> Problems.write(response,
-                HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", "Send a till key or admin token as a Bearer, or admin Basic credentials.",
-                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"patron\""));
+        AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
+            if (io.patron.common.DatabaseUnavailable.cause(e)) {
+                // The credentials could not be checked: the database is away, not the caller wrong.
+                Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "DATABASE_UNAVAILABLE", "The service is briefly unavailable; retry in a moment.",
+                        java.util.Map.of("Retry-After", io.patron.common.DatabaseUnavailable.RETRY_AFTER_SECONDS));
+                return;
+            }
+            Problems.write(response, HttpStatus.UNAUTHORIZED, "UNAUTHENTICATED", "Send a till key or admin token as a Bearer, or admin Basic credentials.",
+                    java.util.Map.of("WWW-Authenticate", "Bearer realm=\"patron\""));
+        };
         AccessDeniedHandler denied = (request, response, e) -> Problems.write(response, HttpStatus.FORBIDDEN,
                 "FORBIDDEN", "This key or user may not do that.");
         http.securityMatcher("/api/**", "/actuator/**")

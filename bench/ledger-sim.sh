@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The ledger simulation under faults (the production issue), on PostgreSQL: 32 clients fire OPS seeded
+# operations (default 100,000) at 10 hot members over HTTP — sales earning points, sales paying with
+# points, partial returns, adjustments, exact retries — while every connection of Patron's is cut
+# every few seconds and Patron itself is killed with SIGKILL halfway and started again; the clients
+# retry what got no final answer, as tills do. Then the checker, in plain SQL: the books balance,
+# every cached balance equals its transfers and its lots, every lot equals its movements, only a
+# return's debt is negative, and every acknowledged sale is recorded exactly once.
+#   bench/ledger-sim.sh [OPS] [SEED]              expects zero violations
+#   bench/ledger-sim.sh [OPS] [SEED] --broken     the same against a deliberately broken build
+#                                                  (bench/broken-balance.patch: the balance read, then
+#                                                  written, without the member's lock); expects the
+#                                                  checker to find violations
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OPS="${1:-100000}"
+SEED="${2:-20261205}"
+MODE="${3:-}"
+PORT=18086
+DB=patron_bench_sim
+ADMIN=bench-admin-password
+KEY=pt_till_sim_key_000000000000000001
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+. bench/lib.sh
+JAR=target/patron.jar
+if [ "$MODE" = "--broken" ]; then
+  echo "== building the deliberately broken jar (bench/broken-balance.patch)"
+  BROKEN=$(mktemp -d)
+  git archive HEAD | tar -x -C "$BROKEN"
+  (cd "$BROKEN" && git apply --unsafe-paths "$OLDPWD/bench/broken-balance.patch" 2>/dev/null || patch -p1 < "$OLDPWD/bench/broken-balance.patch" >/dev/null)
+  (cd "$BROKEN" && ./mvnw -B -q -o -DskipTests package)
+  JAR="$BROKEN/target/patron.jar"
+fi
+fresh_database
+export PATRON_BOOTSTRAP_TILL_KEY=$KEY
+run_patron() {
+  "$JAVA" -Xms512m -Xmx512m -jar "$JAR" --server.port=$PORT --logging.level.patron.requests=WARN \
+    --patron.ledger.expiry-initial-delay-millis=86400000 --patron.journeys.initial-delay-millis=86400000 \
+    --patron.analytics.initial-delay-millis=86400000 --patron.draws.initial-delay-millis=86400000 >> "$RESULTS/server-sim.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
+}
+: > "$RESULTS/server-sim.log"
+run_patron
+trap 'kill $SERVER 2>/dev/null || true; kill $CUTTER 2>/dev/null || true' EXIT
+echo "== $OPS operations, 32 clients, 10 hot members, seed $SEED; connections cut every 3 s, Patron killed halfway"
+"$JAVA" bench/Bench.java ledger-sim http://localhost:$PORT $KEY $ADMIN "$SEED" "$OPS" 32 10 "$RESULTS/acked.txt" > "$RESULTS/sim.txt" 2>&1 &
+SIM=$!
+(while true; do sleep 3; $PSQL -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$DB'" >/dev/null 2>&1 || true; done) &
+CUTTER=$!
+# Halfway (by acknowledged work), Patron is killed and started again.
+for _ in $(seq 1 3600); do
+  sleep 1
+  DONE=$($PSQL -d $DB -c "SELECT COUNT(*) FROM purchases WHERE receipt_id LIKE 'SIM-%'" 2>/dev/null || echo 0)
+  if [ "${DONE:-0}" -gt $((OPS / 4)) ]; then
+    echo "   kill -9 at $DONE sales"; kill -9 $SERVER; sleep 2; run_patron; echo "   Patron back"; break
+  fi
+  kill -0 $SIM 2>/dev/null || break
+done
+wait $SIM
+kill $CUTTER 2>/dev/null || true
+sed 's/^/   /' "$RESULTS/sim.txt"
+echo "== the checker"
+$PSQL -d $DB -c "CREATE TABLE sim_acked (receipt_id VARCHAR(64))" >/dev/null
+$PSQL -d $DB -c "\\copy sim_acked FROM '$RESULTS/acked.txt'"
+VIOLATIONS=$($PSQL -d $DB <<'SQL'
+SELECT
+  (SELECT CASE WHEN (SELECT COALESCE(SUM(amount), 0) FROM point_transfers WHERE debit_member_id IS NOT NULL OR debit_program_id IS NOT NULL)
+             = (SELECT COALESCE(SUM(amount), 0) FROM point_transfers WHERE credit_member_id IS NOT NULL OR credit_program_id IS NOT NULL)
+          THEN 0 ELSE 1 END)
+  + (SELECT COUNT(*) FROM member_accounts a
+       LEFT JOIN (SELECT m, SUM(x) AS total FROM (SELECT credit_member_id AS m, amount AS x FROM point_transfers WHERE credit_member_id IS NOT NULL
+                  UNION ALL SELECT debit_member_id, -amount FROM point_transfers WHERE debit_member_id IS NOT NULL) u GROUP BY m) t ON t.m = a.member_id
+       LEFT JOIN (SELECT member_id, SUM(remaining) AS total FROM point_lots GROUP BY member_id) l ON l.member_id = a.member_id
+       WHERE a.balance <> COALESCE(t.total, 0) OR a.balance <> COALESCE(l.total, 0))
+  + (SELECT COUNT(*) FROM (SELECT l.id FROM point_lots l LEFT JOIN lot_movements m ON m.lot_id = l.id
+       GROUP BY l.id, l.amount, l.remaining HAVING l.remaining <> l.amount + COALESCE(SUM(m.amount), 0)) x)
+  + (SELECT COUNT(*) FROM point_lots WHERE remaining < 0 AND amount > 0)
+  + (SELECT COUNT(*) FROM sim_acked k WHERE (SELECT COUNT(*) FROM purchases p WHERE p.receipt_id = k.receipt_id) <> 1);
+SQL
+)
+stop_patron_quietly() { kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; trap - EXIT; }
+stop_patron_quietly
+echo "   acknowledged sales: $(wc -l < "$RESULTS/acked.txt"); invariant violations: $VIOLATIONS"
+if [ "$MODE" = "--broken" ]; then
+  rm -rf "$BROKEN"
+  if [ "$VIOLATIONS" -gt 0 ]; then echo "== the checker caught the broken build"; else echo "== the checker MISSED the broken build" >&2; exit 1; fi
+elif [ "$VIOLATIONS" -ne 0 ]; then
+  echo "== VIOLATIONS found" >&2; exit 1
+else
+  echo "== zero violations"
+fi
