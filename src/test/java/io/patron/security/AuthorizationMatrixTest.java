@@ -20,7 +20,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -324,23 +323,13 @@ class AuthorizationMatrixTest extends IntegrationTest {
     @Test
     void everyEndpointAnswersEveryKindOfCallerAsThePolicySays() throws Exception {
         Map<Kind, Caller> callers = callers();
-        Set<String> endpoints = new TreeSet<>();
-        Set<String> plainText = new java.util.HashSet<>();
-        mapping.getHandlerMethods().forEach((info, method) -> {
-            for (String pattern : info.getPatternValues()) {
-                for (var m : info.getMethodsCondition().getMethods()) {
-                    endpoints.add(m.name() + " " + pattern);
-                    if (info.getConsumesCondition().getConsumableMediaTypes().contains(org.springframework.http.MediaType.TEXT_PLAIN)) {
-                        plainText.add(m.name() + " " + pattern);
-                    }
-                }
-            }
-        });
+        List<MappedEndpoints.Endpoint> endpoints = MappedEndpoints.of(mapping).all();
         List<String> unlisted = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
-        for (String endpoint : endpoints) {
-            String method = endpoint.substring(0, endpoint.indexOf(' '));
-            String pattern = endpoint.substring(endpoint.indexOf(' ') + 1);
+        for (MappedEndpoints.Endpoint e : endpoints) {
+            String endpoint = e.name();
+            String method = e.method();
+            String pattern = e.pattern();
             Set<Kind> allowed = expected(method, pattern);
             if (allowed == null) {
                 unlisted.add(endpoint);
@@ -350,7 +339,7 @@ class AuthorizationMatrixTest extends IntegrationTest {
             boolean api = path.startsWith("/api/");
             for (Kind kind : Kind.values()) {
                 Caller caller = !api && pageCallers.containsKey(kind) ? pageCallers.get(kind) : callers.get(kind);
-                HttpResponse<String> r = caller.send(method, path, api, plainText.contains(endpoint));
+                HttpResponse<String> r = caller.send(method, path, api, e.plainText());
                 if (r.statusCode() >= 500) {
                     wrong.add(endpoint + " as " + kind + ": " + r.statusCode() + " " + r.body());
                 } else if (denied(r) == allowed.contains(kind)) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -68,19 +67,8 @@ class InputFuzzTest extends IntegrationTest {
                 .path("secret").asString());
         int holdout = admin.get("/api/v1/analytics/programme-holdout").json().path("newMemberHoldoutPercent").asInt();
 
-        TreeSet<String> endpoints = new TreeSet<>();
-        mapping.getHandlerMethods().forEach((info, method) -> {
-            boolean json = java.util.Arrays.stream(method.getMethodParameters())
-                    .anyMatch(p -> p.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class)
-                            && !p.getParameterType().equals(String.class));
-            for (String pattern : info.getPatternValues()) {
-                for (var m : info.getMethodsCondition().getMethods()) {
-                    if (pattern.startsWith("/api/") && json) {
-                        endpoints.add(m.name() + " " + pattern);
-                    }
-                }
-            }
-        });
+        List<String> endpoints = MappedEndpoints.of(mapping).all().stream().filter(e -> e.pattern().startsWith("/api/") && e.jsonBody())
+                .map(MappedEndpoints.Endpoint::name).toList();
         assertThat(endpoints).hasSizeGreaterThan(30);
         List<String> failures = new ArrayList<>();
         try {
