@@ -43,7 +43,10 @@ class ObservabilityTest extends IntegrationTest {
                 .contains("patron_ledger_liability_points")
                 .containsPattern("patron_ledger_points\\{code=\"EARN_PURCHASE\"")
                 .containsPattern("patron_mail_outbox\\{status=\"PENDING\"")
-                .contains("hikaricp_connections_active");
+                .contains("hikaricp_connections_active")
+                .contains("patron_log_suppressed_total");
+        assertThat(((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getTurboFilterList())
+                .as("repeated connection-loss stack traces are held back").hasAtLeastOneElementOfType(ConnectionLossLogging.class);
 
         Api anyone = Api.anonymous(port);
         assertThat(anyone.get("/actuator/health").status()).isEqualTo(200);
