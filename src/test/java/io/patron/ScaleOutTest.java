@@ -8,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.patron.ledger.ExpiryJob;
 import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,8 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Two Patron instances behind one database, as behind a load balancer: the till's sales sent to both
  * at once are recorded once; a programme change made on one prices the other's quotes within 5
- * seconds; a till key made on one opens the other; an admin signed in on one is signed in on the other,
- * and still after that instance restarts.
+ * seconds; a till key made on one opens the other; a scheduled job running on one is skipped on the
+ * other; an admin signed in on one is signed in on the other, and still after that instance restarts.
  */
 class ScaleOutTest extends IntegrationTest {
 
@@ -44,6 +51,9 @@ class ScaleOutTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    ExpiryJob expiry;
 
     @Test
     void twoInstancesShareSalesProgrammeKeysAndSignIns() throws Exception {
@@ -110,6 +120,23 @@ class ScaleOutTest extends IntegrationTest {
             assertThat(Api.bearer(otherPort, key).post("/api/v1/purchases/quote", Api.json(Map.of("receiptId", "SQ-" + System.nanoTime(),
                     "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 10))))).status()).isEqualTo(200);
 
+            // While B runs the expiry job (holds its lock), A's turn is skipped; once B is done, A's runs.
+            long sale = tillA.post("/api/v1/purchases", Api.json(Map.of("receiptId", "SX-" + System.nanoTime(), "member", Map.of("cardNumber", card),
+                    "lines", List.of(Map.of("lineId", "1", "category", "home", "quantity", 1, "unitPrice", 300))))).json().path("purchaseId").asLong();
+            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            jdbc.sql("UPDATE point_lots SET available_from = :from, expires_at = :until WHERE purchase_id = :p")
+                    .param("from", now.minusDays(2)).param("until", now.minusDays(1)).param("p", sale).update();
+            SimpleLock held = other.getBean(LockProvider.class)
+                    .lock(new LockConfiguration(Instant.now(), "ledger-expiry", Duration.ofMinutes(5), Duration.ZERO)).orElseThrow();
+            try {
+                expiry.scheduled();
+                assertThat(unexpired(sale)).as("A skipped the run B holds").isPositive();
+            } finally {
+                held.unlock();
+            }
+            expiry.scheduled();
+            assertThat(unexpired(sale)).as("A ran once B was done").isZero();
+
             // Signed in on A: signed in on B.
             assertThat(adminPage(browser, otherPort)).isEqualTo(200);
         }
@@ -117,6 +144,10 @@ class ScaleOutTest extends IntegrationTest {
         try (ConfigurableApplicationContext restarted = SecondInstance.start(dataSource, clock)) {
             assertThat(adminPage(browser, SecondInstance.port(restarted))).isEqualTo(200);
         }
+    }
+
+    private long unexpired(long purchase) {
+        return jdbc.sql("SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE purchase_id = :p").param("p", purchase).query(Long.class).single();
     }
 
     private static long quotePoints(Api till, String card) {
