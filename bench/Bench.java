@@ -309,6 +309,19 @@ public class Bench {
         java.util.Queue<String> ackedReceipts = new java.util.concurrent.ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(clients);
         long started = System.nanoTime();
+        AtomicLong finished = new AtomicLong();
+        // How far the run is, for the script that kills Patron halfway: operations with a final answer.
+        Path progress = acked.resolveSibling(acked.getFileName() + ".progress");
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (true) {
+                    Files.writeString(progress, finished.get() + "\n");
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                // the run is over
+            }
+        });
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread.ofPlatform().start(() -> {
@@ -345,6 +358,7 @@ public class Bench {
                                     HttpResponse.BodyHandlers.ofString())).statusCode();
                         }
                         outcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+                        finished.incrementAndGet();
                     }
                 } catch (Exception e) {
                     outcomes.computeIfAbsent("client-error " + e, k -> new AtomicLong()).incrementAndGet();
@@ -356,8 +370,8 @@ public class Bench {
         done.await();
         Files.write(acked, ackedReceipts);
         double secs = (System.nanoTime() - started) / 1e9;
-        System.out.printf("ledger-sim seed=%d ops=%d clients=%d members=%d seconds=%.1f rate=%.0f/s acknowledged-sales=%d%n", seed, ops, clients,
-                members, secs, ops / secs, ackedReceipts.size());
+        System.out.printf("ledger-sim seed=%d ops=%d completed=%d clients=%d members=%d seconds=%.1f rate=%.0f/s acknowledged-sales=%d%n", seed,
+                ops, finished.get(), clients, members, secs, finished.get() / secs, ackedReceipts.size());
         new java.util.TreeMap<>(outcomes).forEach((k, v) -> System.out.printf("   %-40s %d%n", k, v.get()));
     }
 
@@ -378,16 +392,20 @@ public class Bench {
         HttpResponse<String> send() throws Exception;
     }
 
-    /** Sends until the answer is final: 429 and 503 are sent again after a pause, as is a request that got no answer at all. */
+    /**
+     * Sends until the answer is final: 429 and 503 are sent again after a pause, as is a request that
+     * got no answer at all (Patron restarting), for up to two minutes.
+     */
     static HttpResponse<String> until(Request request) throws Exception {
-        for (int attempt = 0; ; attempt++) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
             try {
                 HttpResponse<String> r = request.send();
-                if (r.statusCode() != 429 && r.statusCode() != 503 || attempt > 2_000) {
+                if (r.statusCode() != 429 && r.statusCode() != 503 || System.nanoTime() > deadline) {
                     return r;
                 }
             } catch (java.io.IOException e) {
-                if (attempt > 2_000) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
             }

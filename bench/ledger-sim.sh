@@ -39,22 +39,28 @@ run_patron() {
     --patron.ledger.expiry-initial-delay-millis=86400000 --patron.journeys.initial-delay-millis=86400000 \
     --patron.analytics.initial-delay-millis=86400000 --patron.draws.initial-delay-millis=86400000 >> "$RESULTS/server-sim.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
+  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && return 0; kill -0 $SERVER 2>/dev/null || break; sleep 1; done
+  echo "== Patron did not start (see $RESULTS/server-sim.log)" >&2
+  exit 1
 }
 : > "$RESULTS/server-sim.log"
 run_patron
-trap 'kill $SERVER 2>/dev/null || true; kill $CUTTER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null || true; kill ${CUTTER:-} ${SIM:-} 2>/dev/null || true' EXIT
 echo "== $OPS operations, 32 clients, 10 hot members, seed $SEED; connections cut every 3 s, Patron killed halfway"
 "$JAVA" bench/Bench.java ledger-sim http://localhost:$PORT $KEY $ADMIN "$SEED" "$OPS" 32 10 "$RESULTS/acked.txt" > "$RESULTS/sim.txt" 2>&1 &
 SIM=$!
 (while true; do sleep 3; $PSQL -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$DB'" >/dev/null 2>&1 || true; done) &
 CUTTER=$!
-# Halfway (by acknowledged work), Patron is killed and started again.
-for _ in $(seq 1 3600); do
+# Halfway (operations with a final answer, as the simulation reports them), Patron is killed and
+# started again while the connections are still being cut.
+: > "$RESULTS/acked.txt.progress"
+for _ in $(seq 1 7200); do
   sleep 1
-  DONE=$($PSQL -d $DB -c "SELECT COUNT(*) FROM purchases WHERE receipt_id LIKE 'SIM-%'" 2>/dev/null || echo 0)
-  if [ "${DONE:-0}" -gt $((OPS / 4)) ]; then
-    echo "   kill -9 at $DONE sales"; kill -9 $SERVER; sleep 2; run_patron; echo "   Patron back"; break
+  DONE=$(cat "$RESULTS/acked.txt.progress" 2>/dev/null || true)
+  if [ "${DONE:-0}" -gt $((OPS / 2)) ]; then
+    SALES=$($PSQL -d $DB -c "SELECT COUNT(*) FROM purchases WHERE receipt_id LIKE 'SIM-%'" 2>/dev/null || echo "?")
+    echo "   kill -9 after $DONE operations ($SALES sales recorded)"; kill -9 $SERVER; sleep 2
+    STARTED=$(date +%s); run_patron; echo "   Patron back, healthy $(( $(date +%s) - STARTED )) s after its start"; break
   fi
   kill -0 $SIM 2>/dev/null || break
 done
@@ -68,6 +74,9 @@ VIOLATIONS=$($PSQL -d $DB -f bench/check-ledger.sql)
 stop_patron_quietly() { kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; trap - EXIT; }
 stop_patron_quietly
 echo "   acknowledged sales: $(wc -l < "$RESULTS/acked.txt"); invariant violations: $VIOLATIONS"
+if grep -q 'client-error' "$RESULTS/sim.txt" || ! grep -q "completed=$OPS " "$RESULTS/sim.txt"; then
+  echo "== not every operation got a final answer (see above)" >&2; exit 1
+fi
 if [ "$MODE" = "--broken" ]; then
   rm -rf "$BROKEN"
   if [ "$VIOLATIONS" -gt 0 ]; then echo "== the checker caught the broken build"; else echo "== the checker MISSED the broken build" >&2; exit 1; fi

@@ -159,12 +159,14 @@ public class Backtests {
     /** On start: fails the jobs of instances that died, and takes up the queued ones. */
     @EventListener(ApplicationReadyEvent.class)
     void resume() {
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        int failed = repository.failStale(now.minus(STALE), now);
-        if (failed > 0) {
-            log.warn("{} back-test(s) failed: the server running them stopped", failed);
-        }
-        repository.queued().forEach(id -> executor.submit(() -> run(id)));
+        io.patron.common.StartupRetry.run("back-tests", () -> {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            int failed = repository.failStale(now.minus(STALE), now);
+            if (failed > 0) {
+                log.warn("{} back-test(s) failed: the server running them stopped", failed);
+            }
+            repository.queued().forEach(id -> executor.submit(() -> run(id)));
+        });
     }
 
     /** Runs a queued job here (unless another instance claimed it). */

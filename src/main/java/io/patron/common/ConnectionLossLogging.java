@@ -37,7 +37,9 @@ class ConnectionLossLogging extends TurboFilter {
             "org.springframework.transaction.support.TransactionTemplate",
             "org.springframework.transaction.interceptor.TransactionInterceptor",
             "org.springframework.jdbc.support.JdbcTransactionManager",
-            "org.springframework.jdbc.datasource.DataSourceTransactionManager");
+            "org.springframework.jdbc.datasource.DataSourceTransactionManager",
+            // A scheduled job (ours, or Spring Session's clean-up of expired sign-ins) that failed on a lost connection.
+            "org.springframework.scheduling.support.TaskUtils$LoggingErrorHandler");
 
     private final Counter suppressed;
     private final LongSupplier clock;

@@ -58,7 +58,7 @@ public class Programs {
     /** Installs the demo programme on a new installation's first start, before any till asks. */
     @EventListener(ApplicationReadyEvent.class)
     void installOnFirstStart() {
-        active();
+        io.patron.common.StartupRetry.run("programme", this::active);
     }
 
     public ActiveProgram active() {

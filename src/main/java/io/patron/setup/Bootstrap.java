@@ -69,7 +69,7 @@ class Bootstrap implements ApplicationRunner {
             return;
         }
         try {
-            transactions.executeWithoutResult(status -> firstStart());
+            io.patron.common.StartupRetry.run("bootstrap", () -> transactions.executeWithoutResult(status -> firstStart()));
         } catch (DataIntegrityViolationException e) {
             // Another instance bootstrapped the same database at the same moment; its secrets stand.
             log.info("Bootstrap done by another instance");
