@@ -27,7 +27,11 @@ import java.util.function.IntFunction;
  *   lookup  BASE KEY CARDS CLIENTS SECONDS  GET /api/v1/members?cardNumber= for cards listed in file CARDS
  *   open-commit BASE KEY CARDS RATE SECONDS  commits sent at a fixed RATE per second whatever the answers
  *                                          (open loop); latency counts from the planned send time
- *   overload BASE KEY CARDS CLIENTS SECONDS closed-loop commits: successes and refusals (429/503) apart
+ *   overload BASE KEYS CARDS CLIENTS SECONDS [ADMIN_PASSWORD]
+ *                                          closed-loop commits, client i with key i of file KEYS (a till each),
+ *                                          waiting Retry-After after a refusal (429/503) as the till contract
+ *                                          asks; successes and refusals apart; with the admin password also
+ *                                          the refusals' p99 as Patron's own histogram measured them
  *   ledger-sim BASE KEY ADMIN_PASSWORD SEED OPS CLIENTS MEMBERS ACKED
  *                                          seeded sales, redemptions, returns, adjustments and retries on a
  *                                          few hot members, retried until final; acknowledged receipts to ACKED
@@ -62,7 +66,8 @@ public class Bench {
                 }, 200);
             }
             case "open-commit" -> openLoop(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-            case "overload" -> overload(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "overload" -> overload(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 6 ? args[6] : null);
             case "ledger-sim" -> ledgerSimulation(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]),
                     Integer.parseInt(args[6]), Integer.parseInt(args[7]), Path.of(args[8]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -213,8 +218,10 @@ public class Bench {
      * commits per second and their p99, refusals (429/503) per second and their p99, and any other
      * answer (a 5xx counts as an error of Patron's).
      */
-    static void overload(String base, String key, Path cardsFile, int clients, int seconds) throws Exception {
+    static void overload(String base, Path keysFile, Path cardsFile, int clients, int seconds, String adminPassword) throws Exception {
+        Map<Double, Long> refusalsBefore = adminPassword == null ? null : refusalBuckets(base, adminPassword);
         List<String> cards = Files.readAllLines(cardsFile).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> keys = Files.readAllLines(keysFile).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         long warmUpEnd = System.nanoTime() + Duration.ofSeconds(Math.max(3, seconds / 5)).toNanos();
         long end = warmUpEnd + Duration.ofSeconds(seconds).toNanos();
         List<long[]> oks = new ArrayList<>();
@@ -232,22 +239,30 @@ public class Bench {
             Thread.ofPlatform().start(() -> {
                 Random random = new Random(client);
                 try {
+                    String key = keys.get(client % keys.size());
                     for (int n = 0; System.nanoTime() < end; n++) {
                         long start = System.nanoTime();
                         int status;
+                        long retryAfter = 0;
                         try {
-                            status = post(base + "/api/v1/purchases", key, basket("V" + run + "-" + client + "-" + n,
-                                    cards.get(random.nextInt(cards.size())), random)).statusCode();
+                            HttpResponse<String> r = post(base + "/api/v1/purchases", key, basket("V" + run + "-" + client + "-" + n,
+                                    cards.get(random.nextInt(cards.size())), random));
+                            status = r.statusCode();
+                            retryAfter = r.headers().firstValueAsLong("Retry-After").orElse(status == 429 || status == 503 ? -1 : 0);
                         } catch (Exception e) {
                             status = -1;
                         }
                         long took = System.nanoTime() - start;
+                        if (status == 429 || status == 503) {
+                            // A till waits as long as it is told to before it sends the sale again.
+                            Thread.sleep(Math.max(0, retryAfter) * 1000);
+                        }
                         if (start < warmUpEnd) {
                             continue;
                         }
                         if (status == 201) {
                             ok[(int) Math.min(++ok[0], ok.length - 1)] = took;
-                        } else if (status == 429 || status == 503) {
+                        } else if ((status == 429 || status == 503) && retryAfter > 0) {
                             refused[(int) Math.min(++refused[0], refused.length - 1)] = took;
                         } else {
                             others.incrementAndGet();
@@ -256,6 +271,8 @@ public class Bench {
                             }
                         }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } finally {
                     done.countDown();
                 }
@@ -264,9 +281,44 @@ public class Bench {
         done.await();
         long[] okAll = merge(oks);
         long[] refusedAll = merge(refusals);
-        System.out.printf("overload clients=%d seconds=%d commits/s=%.1f p99=%.2fms refused/s=%.1f refused-p99=%.2fms other=%d server-errors=%d%n",
+        String serverSide = "";
+        if (adminPassword != null) {
+            Map<Double, Long> after = refusalBuckets(base, adminPassword);
+            long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - refusalsBefore.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+            double p99 = Double.NaN;
+            for (Map.Entry<Double, Long> bucket : after.entrySet()) {
+                if (total > 0 && bucket.getValue() - refusalsBefore.getOrDefault(bucket.getKey(), 0L) >= Math.ceil(0.99 * total)) {
+                    p99 = bucket.getKey() * 1000;
+                    break;
+                }
+            }
+            serverSide = String.format(" refused-p99-in-patron<=%.0fms", p99);
+        }
+        System.out.printf("overload clients=%d seconds=%d commits/s=%.1f p99=%.2fms refused/s=%.1f refused-p99=%.2fms%s other=%d server-errors=%d%n",
                 clients, seconds, okAll.length / (double) seconds, pct(okAll, 99), refusedAll.length / (double) seconds, pct(refusedAll, 99),
-                others.get(), serverErrors.get());
+                serverSide, others.get(), serverErrors.get());
+    }
+
+    /**
+     * Patron's histogram of refused commits (429 and 503, every problem code), cumulative count per
+     * bucket bound in seconds, in bound order.
+     */
+    static Map<Double, Long> refusalBuckets(String base, String adminPassword) throws Exception {
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).header("Authorization", admin).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<Double, Long> buckets = new java.util.TreeMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^patron_till_seconds_bucket\\{(.*)\\} ([0-9.eE+]+)$");
+        for (String l : metrics.split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.matches() && m.group(1).contains("operation=\"commit\"")
+                    && (m.group(1).contains("status=\"503\"") || m.group(1).contains("status=\"429\""))) {
+                String le = m.group(1).replaceAll(".*le=\"([^\"]+)\".*", "$1");
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                buckets.merge(bound, (long) Double.parseDouble(m.group(2)), Long::sum);
+            }
+        }
+        return buckets;
     }
 
     private static long[] merge(List<long[]> parts) {

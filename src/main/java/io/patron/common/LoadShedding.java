@@ -26,7 +26,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Keeps an overloaded instance useful: at most {@code patron.api.max-concurrent} API requests are
  * worked on at once (about what the database pool can serve), a request that finds no room within
- * {@code patron.api.queue-wait-millis} gets a quick 503 with {@code Retry-After}, and one API key may
+ * {@code patron.api.queue-wait-millis} gets a quick 503 with {@code Retry-After} — at once when
+ * {@code patron.api.max-queued} requests are already waiting, as it would not get in within the wait
+ * anyway and every waiting thread is one more for the busy CPUs to schedule — and one API key may
  * have at most {@code patron.api.max-concurrent-per-key} requests in flight (a misbehaving till gets
  * 429 and the others go on). Work in progress is never dropped, so the throughput of successful sales
  * stays near the peak however many more requests arrive. Health checks are never shed.
@@ -37,15 +39,18 @@ public class LoadShedding extends OncePerRequestFilter {
 
     private final Semaphore slots;
     private final long waitMillis;
+    private final int maxQueued;
     private final int perKey;
     private final Map<String, AtomicInteger> inFlightByKey = new ConcurrentHashMap<>();
     private final Counter shed;
     private final Counter keyLimited;
 
     LoadShedding(@Value("${patron.api.max-concurrent:40}") int maxConcurrent, @Value("${patron.api.queue-wait-millis:25}") long waitMillis,
-                 @Value("${patron.api.max-concurrent-per-key:16}") int perKey, MeterRegistry meters) {
+                 @Value("${patron.api.max-queued:8}") int maxQueued, @Value("${patron.api.max-concurrent-per-key:16}") int perKey,
+                 MeterRegistry meters) {
         this.slots = new Semaphore(maxConcurrent, true);
         this.waitMillis = waitMillis;
+        this.maxQueued = maxQueued;
         this.perKey = perKey;
         this.shed = Counter.builder("patron.api.shed").description("API requests refused with 503: no room").register(meters);
         this.keyLimited = Counter.builder("patron.api.key.limited").description("API requests refused with 429: too many in flight for their key")
@@ -72,7 +77,7 @@ public class LoadShedding extends OncePerRequestFilter {
         }
         boolean admitted = false;
         try {
-            admitted = slots.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
+            admitted = queued() < maxQueued && slots.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
             if (!admitted) {
                 shed.increment();
                 request.setAttribute(TillMetrics.PROBLEM_CODE, "OVERLOADED");
@@ -93,6 +98,11 @@ public class LoadShedding extends OncePerRequestFilter {
                 release(key, mine);
             }
         }
+    }
+
+    /** Requests waiting for a place now. */
+    int queued() {
+        return slots.getQueueLength();
     }
 
     private void release(String key, AtomicInteger count) {

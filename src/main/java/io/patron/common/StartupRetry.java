@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A step of starting up that needs the database (the first-start bootstrap, the programme's first
- * read, resuming background jobs) waits out a database that is briefly away, as it is answered by
+ * A step of starting up that needs the database (the migrations, the first-start bootstrap, the
+ * programme's first read, resuming background jobs) waits out a database that is briefly away, as it is answered by
  * every request meanwhile with a 503: a connection cut or a database restart at the moment an instance
  * starts must not make it exit. The step is tried again for up to a minute, with pauses growing to 5
  * seconds; any other failure, or a database still away after that, fails the start as before.

@@ -26,7 +26,7 @@ class LoadSheddingTest {
 
     @Test
     void aBusyKeyGets429AndAFullInstanceAQuick503WhileAdmittedRequestsComplete() throws Exception {
-        LoadShedding shedding = new LoadShedding(2, 10, 1, new SimpleMeterRegistry());
+        LoadShedding shedding = new LoadShedding(2, 10, 8, 1, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(2);
         jakarta.servlet.FilterChain held = (req, res) -> {
@@ -69,6 +69,45 @@ class LoadSheddingTest {
         MockHttpServletResponse later = new MockHttpServletResponse();
         run(shedding, request("till-a"), later, (req, res) -> ((MockHttpServletResponse) res).setStatus(201));
         assertThat(later.getStatus()).as("room again once the answers are out").isEqualTo(201);
+    }
+
+    @Test
+    void whenEnoughRequestsAlreadyWaitTheNextIsRefusedAtOnceAndTheWaitingOneGetsIn() throws Exception {
+        LoadShedding shedding = new LoadShedding(1, 3_000, 1, 16, new SimpleMeterRegistry());
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inside = new CountDownLatch(1);
+        jakarta.servlet.FilterChain held = (req, res) -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ((MockHttpServletResponse) res).setStatus(201);
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        MockHttpServletResponse working = new MockHttpServletResponse();
+        MockHttpServletResponse waiting = new MockHttpServletResponse();
+        var a = CompletableFuture.runAsync(() -> run(shedding, request("till-a"), working, held), pool);
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        var b = CompletableFuture.runAsync(() -> run(shedding, request("till-b"), waiting, (req, res) -> ((MockHttpServletResponse) res).setStatus(201)), pool);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (shedding.queued() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+
+        MockHttpServletResponse refused = new MockHttpServletResponse();
+        long started = System.nanoTime();
+        run(shedding, request("till-c"), refused, held);
+        assertThat(refused.getStatus()).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("not made to wait the 3 s queue wait").isLessThan(1_000);
+
+        release.countDown();
+        CompletableFuture.allOf(a, b).get(5, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(working.getStatus()).isEqualTo(201);
+        assertThat(waiting.getStatus()).as("the one that waited got in").isEqualTo(201);
     }
 
     private static void run(LoadShedding shedding, MockHttpServletRequest request, MockHttpServletResponse response,
