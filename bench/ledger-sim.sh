@@ -39,7 +39,7 @@ run_patron() {
     --patron.ledger.expiry-initial-delay-millis=86400000 --patron.journeys.initial-delay-millis=86400000 \
     --patron.analytics.initial-delay-millis=86400000 --patron.draws.initial-delay-millis=86400000 >> "$RESULTS/server-sim.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && return 0; kill -0 $SERVER 2>/dev/null || break; sleep 1; done
+  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health/readiness >/dev/null && return 0; kill -0 $SERVER 2>/dev/null || break; sleep 1; done
   echo "== Patron did not start (see $RESULTS/server-sim.log)" >&2
   exit 1
 }

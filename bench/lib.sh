@@ -31,7 +31,7 @@ start_patron() {
     > "$RESULTS/server-$1.log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT
-  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health >/dev/null && break; sleep 1; done
+  for _ in $(seq 1 90); do curl -sf localhost:$PORT/actuator/health/readiness >/dev/null && break; sleep 1; done
 }
 
 stop_patron() {
