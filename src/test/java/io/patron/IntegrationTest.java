@@ -86,7 +86,9 @@ public abstract class IntegrationTest {
             return new MutableClock();
         }
 
+        /** In place of the application's own strategy (which only migrates). */
         @Bean
+        @org.springframework.context.annotation.Primary
         FlywayMigrationStrategy cleanThenMigrate() {
             return (Flyway flyway) -> {
                 flyway.clean();
