@@ -29,15 +29,7 @@ class LoadSheddingTest {
         LoadShedding shedding = new LoadShedding(2, 10, 8, 1, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(2);
-        jakarta.servlet.FilterChain held = (req, res) -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ((MockHttpServletResponse) res).setStatus(201);
-        };
+        jakarta.servlet.FilterChain held = held(inside, release);
         MockHttpServletResponse first = new MockHttpServletResponse();
         MockHttpServletResponse second = new MockHttpServletResponse();
         // Threads of their own: the common pool may have a single thread on a small machine.
@@ -76,15 +68,7 @@ class LoadSheddingTest {
         LoadShedding shedding = new LoadShedding(1, 3_000, 1, 16, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
-        jakarta.servlet.FilterChain held = (req, res) -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ((MockHttpServletResponse) res).setStatus(201);
-        };
+        jakarta.servlet.FilterChain held = held(inside, release);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         MockHttpServletResponse working = new MockHttpServletResponse();
         MockHttpServletResponse waiting = new MockHttpServletResponse();
@@ -108,6 +92,19 @@ class LoadSheddingTest {
         pool.shutdown();
         assertThat(working.getStatus()).isEqualTo(201);
         assertThat(waiting.getStatus()).as("the one that waited got in").isEqualTo(201);
+    }
+
+    /** A request in work: it says it is inside, then holds its place until released, then answers 201. */
+    private static jakarta.servlet.FilterChain held(CountDownLatch inside, CountDownLatch release) {
+        return (req, res) -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ((MockHttpServletResponse) res).setStatus(201);
+        };
     }
 
     private static void run(LoadShedding shedding, MockHttpServletRequest request, MockHttpServletResponse response,
