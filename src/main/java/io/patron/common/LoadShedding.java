@@ -45,7 +45,7 @@ public class LoadShedding extends OncePerRequestFilter {
     private final Counter shed;
     private final Counter keyLimited;
 
-    LoadShedding(@Value("${patron.api.max-concurrent:40}") int maxConcurrent, @Value("${patron.api.queue-wait-millis:25}") long waitMillis,
+    LoadShedding(@Value("${patron.api.max-concurrent:20}") int maxConcurrent, @Value("${patron.api.queue-wait-millis:25}") long waitMillis,
                  @Value("${patron.api.max-queued:8}") int maxQueued, @Value("${patron.api.max-concurrent-per-key:16}") int perKey,
                  MeterRegistry meters) {
         this.slots = new Semaphore(maxConcurrent, true);
