@@ -72,7 +72,8 @@ class ConnectionLossLogging extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (logger == null || !LOGGERS.contains(logger.getName()) || level == null || !level.isGreaterOrEqual(Level.WARN)) {
+        // Consulted on every logging call of the application, enabled or not: the cheap test first.
+        if (level == null || level.levelInt < Level.WARN_INT || logger == null || !LOGGERS.contains(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
         Throwable thrown = t != null ? t : lastThrowable(params);
