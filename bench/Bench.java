@@ -292,7 +292,7 @@ public class Bench {
                     break;
                 }
             }
-            serverSide = String.format(" refused-p99-in-patron<=%.0fms", p99);
+            serverSide = Double.isNaN(p99) ? " refused-p99-in-patron=-" : String.format(" refused-p99-in-patron<=%.0fms", p99);
         }
         System.out.printf("overload clients=%d seconds=%d commits/s=%.1f p99=%.2fms refused/s=%.1f refused-p99=%.2fms%s other=%d server-errors=%d%n",
                 clients, seconds, okAll.length / (double) seconds, pct(okAll, 99), refusedAll.length / (double) seconds, pct(refusedAll, 99),

@@ -20,9 +20,7 @@ export PATRON_BOOTSTRAP_TILL_KEY=$KEY
 start_patron faults
 # The probe is a till of its own (the simulation's 32 clients keep their key at its concurrency limit),
 # recording a sale without a member: every probe needs the database.
-STORE=$(curl -sf -u admin:$ADMIN localhost:$PORT/api/v1/stores | sed 's/.*"items":\[{"id":\([0-9]*\).*/\1/')
-PROBE_KEY=$(curl -sf -u admin:$ADMIN -H 'Content-Type: application/json' -d '{"name":"Probe"}' localhost:$PORT/api/v1/stores/$STORE/tills \
-  | sed 's/.*"key":"\([^"]*\)".*/\1/')
+PROBE_KEY=$(new_till_key Probe)
 "$JAVA" bench/Bench.java ledger-sim http://localhost:$PORT $KEY $ADMIN 7 6000 32 10 "$RESULTS/faults-acked.txt" > "$RESULTS/faults-sim.txt" 2>&1 &
 SIM=$!
 sleep 20
@@ -44,8 +42,6 @@ done
 echo "   Patron recorded a sale again $(( ($(date +%s%N) - BACK) / 1000000 )) ms after PostgreSQL took connections (target <= 10 s)"
 wait $SIM
 sed 's/^/   /' "$RESULTS/faults-sim.txt"
-$PSQL -d $DB -c "CREATE TABLE sim_acked (receipt_id VARCHAR(64))" >/dev/null
-$PSQL -d $DB -c "\\copy sim_acked FROM '$RESULTS/faults-acked.txt'"
-echo "   acknowledged sales: $(wc -l < "$RESULTS/faults-acked.txt"); invariant violations: $($PSQL -d $DB -f bench/check-ledger.sql)"
+echo "   acknowledged sales: $(wc -l < "$RESULTS/faults-acked.txt"); invariant violations: $(check_ledger "$RESULTS/faults-acked.txt")"
 echo "   server errors logged: $(grep -c 'Unexpected error answering' "$RESULTS/server-faults.log" || true)"
 stop_patron

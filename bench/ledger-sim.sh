@@ -68,9 +68,7 @@ wait $SIM
 kill $CUTTER 2>/dev/null || true
 sed 's/^/   /' "$RESULTS/sim.txt"
 echo "== the checker"
-$PSQL -d $DB -c "CREATE TABLE sim_acked (receipt_id VARCHAR(64))" >/dev/null
-$PSQL -d $DB -c "\\copy sim_acked FROM '$RESULTS/acked.txt'"
-VIOLATIONS=$($PSQL -d $DB -f bench/check-ledger.sql)
+VIOLATIONS=$(check_ledger "$RESULTS/acked.txt")
 stop_patron_quietly() { kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; trap - EXIT; }
 stop_patron_quietly
 echo "   acknowledged sales: $(wc -l < "$RESULTS/acked.txt"); invariant violations: $VIOLATIONS"

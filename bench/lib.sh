@@ -45,3 +45,19 @@ import_members() {
   "$JAVA" -Xmx512m -jar target/patron.jar import-members "$RESULTS/members.csv" --spring.main.web-application-type=none \
     | grep -E "Imported|Time" | sed 's/^/   /'
 }
+
+# A new till key of the first store, made through the admin API (needs PORT and ADMIN); prints the key.
+new_till_key() {
+  local store
+  store=$(curl -sf -u "admin:$ADMIN" localhost:$PORT/api/v1/stores | sed 's/.*"items":\[{"id":\([0-9]*\).*/\1/')
+  curl -sf -u "admin:$ADMIN" -H 'Content-Type: application/json' -d "{\"name\":\"$1\"}" localhost:$PORT/api/v1/stores/$store/tills \
+    | sed 's/.*"key":"\([^"]*\)".*/\1/'
+}
+
+# The ledger checker (bench/check-ledger.sql) on $DB, with the acknowledged receipts of file $1; prints
+# the number of invariant violations.
+check_ledger() {
+  $PSQL -d $DB -c "CREATE TABLE sim_acked (receipt_id VARCHAR(64))" >/dev/null
+  $PSQL -d $DB -c "\\copy sim_acked FROM '$1'"
+  $PSQL -d $DB -f bench/check-ledger.sql
+}

@@ -24,13 +24,7 @@ start_patron overload
 import_members "$MEMBERS"
 $PSQL -d $DB -c "SELECT card_number FROM cards WHERE status = 'ACTIVE' ORDER BY random() LIMIT 50000" > "$RESULTS/overload-cards.txt"
 # A till key per client, as in a chain: the per-key limit is for a misbehaving till, not what is measured here.
-STORE=$(curl -sf -u admin:$ADMIN localhost:$PORT/api/v1/stores | sed 's/.*"items":\[{"id":\([0-9]*\).*/\1/')
-: > "$RESULTS/overload-keys.txt"
-for i in $(seq 1 64); do
-  curl -sf -u admin:$ADMIN -H 'Content-Type: application/json' -d "{\"name\":\"Bench till $i\"}" \
-    localhost:$PORT/api/v1/stores/$STORE/tills | sed 's/.*"key":"\([^"]*\)".*/\1/' >> "$RESULTS/overload-keys.txt"
-  echo >> "$RESULTS/overload-keys.txt"
-done
+for i in $(seq 1 64); do new_till_key "Bench till $i"; echo; done > "$RESULTS/overload-keys.txt"
 run() { "$JAVA" bench/Bench.java overload http://localhost:$PORT "$RESULTS/overload-keys.txt" "$RESULTS/overload-cards.txt" "$1" "$2" $ADMIN; }
 echo "== warm-up (60 s at 16 clients; the JIT keeps improving the till path for a minute)"
 run 16 50 >/dev/null
