@@ -24,6 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.bootstrap.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
         "patron.bootstrap.till-key=" + IntegrationTest.DEMO_TILL_KEY,
         "logging.level.patron.requests=WARN",
+        // Every test signs in from 127.0.0.1; the per-address slow-down is unit-tested in SignInGuardTest.
+        "patron.security.sign-in.free-failures-per-address=1000000",
         // Tests move the clock and run the expiry and draw jobs themselves; scheduled runs would race them.
         "patron.ledger.expiry-initial-delay-millis=86400000",
         "patron.draws.initial-delay-millis=86400000",

@@ -240,7 +240,9 @@ public class Checkout {
                     .ifPresent(c -> issued.add(coupons.issue(c, memberId, basket.occurredAt(), id)));
         }
         var earning = program.definition().earning();
-        OffsetDateTime availableFrom = basket.occurredAt().plusDays(earning.pendingDays());
+        // Pending counts from the later of the sale's time and its arrival: a backdated sale must not
+        // skip the return window (its points would be spent before a return could reverse them).
+        OffsetDateTime availableFrom = later(basket.occurredAt(), now).plusDays(earning.pendingDays());
         OffsetDateTime expiresAt = basket.occurredAt().plusMonths(earning.expiryMonths());
         PurchaseResponse.MemberSummary after = null;
         if (buyer != null) {
@@ -267,7 +269,7 @@ public class Checkout {
         String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued, tickets));
         purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
-                basket.occurredAt(), now, priced, hash, response));
+                basket.occurredAt(), now, priced, hash, response, tier == null || tier.tier() == null ? null : tier.tier().name()));
         if (!priced.ruleUses().isEmpty()) {
             ruleUses.record(id, memberId, basket.occurredAt(), priced.ruleUses());
         }
@@ -403,30 +405,38 @@ public class Checkout {
         Shares was = Shares.of(lines, before, purchase);
         Shares will = Shares.of(lines, after, purchase);
         long returnPk = purchases.nextReturnId();
-        long pointsDue = will.earnedReversed - was.earnedReversed;
         long pointsRefunded = will.redeemedRefunded - was.redeemedRefunded;
+        ReturnSettlement.Kept kept = ReturnSettlement.kept(
+                new ReturnSettlement.Grants(purchase.pointsEarned(), draws.ticketsGiven(purchase.id()), coupons.issuedBy(purchase.id()),
+                        purchase.referrerPoints()),
+                lines, after, purchase.eligiblePaid(), () -> remainder(purchase, member, after, now),
+                code -> draws.drawCodeFor(code, purchase.occurredAt()));
         Ledger.Reversal reversal = new Ledger.Reversal(0, 0);
         PurchaseResponse.MemberSummary summary = null;
         if (member != null) {
-            long forgivenBefore = purchases.returns(purchase.id()).stream().mapToLong(StoredReturn::pointsForgiven).sum();
+            List<StoredReturn> earlier = purchases.returns(purchase.id());
+            long takenBefore = earlier.stream().mapToLong(r -> r.pointsReversed() + r.pointsForgiven()).sum();
+            long forgivenBefore = earlier.stream().mapToLong(StoredReturn::pointsForgiven).sum();
+            long pointsDue = Math.max(0, purchase.pointsEarned() - kept.points() - takenBefore);
             reversal = ledger.reverseEarning(member.id(), pointsDue, purchase.id(), returnPk, forgivenBefore, now);
             ledger.refundRedemption(member.id(), pointsRefunded, purchase.id(), returnPk, now);
-            if (purchase.referrerPoints() > 0 && purchase.referrerId() != null && fullyReturned(lines, after)) {
+            if (purchase.referrerPoints() > 0 && purchase.referrerId() != null && !purchase.referralReversed() && !kept.referral()) {
                 MemberId referrer = current(new MemberId(purchase.referrerId())).id();
                 ledger.lock(referrer, now);
                 ledger.reverseEarning(referrer, purchase.referrerPoints(), purchase.id(), returnPk, 0, now);
+                purchases.markReferralReversed(purchase.id());
             }
             PointsAccount account = ledger.account(member.id(), now);
             summary = new PurchaseResponse.MemberSummary(member.id().value(), null, member.firstName(), account.available(),
                     account.pending());
-        }
-        if (member != null) {
-            // Tickets of draws still open are voided in proportion to what came back.
-            draws.purchaseReturned(purchase.id(), will.eligiblePaidReturned(), purchase.eligiblePaid(), now);
+            // Tickets of draws still open: the sale keeps what the rest of it earns.
+            draws.keepTickets(purchase.id(), kept.tickets(), now);
         }
         if (fullyReturned(lines, after)) {
             // The coupons the purchase used come back while still valid; those it earned unused are voided.
             coupons.purchaseReturned(purchase.id(), now);
+        } else {
+            coupons.keepIssued(purchase.id(), kept.coupons());
         }
         List<ReturnResponse.LineView> lineViews = quantities.entrySet().stream().map(e -> {
             StoredLine line = lines.get(e.getKey());
@@ -446,36 +456,57 @@ public class Checkout {
         return new Answer(body, false);
     }
 
+    /**
+     * What remains of a sale, priced again by its own programme version as it was sold: its time, the
+     * buyer's tier then and place in their history, without coupons, points payment or caps (those
+     * only lower what it gives, and a sale never keeps more than it got). Null when it cannot be: the
+     * buyer is no longer active (the shares of the sale decide alone).
+     */
+    private PricedBasket remainder(StoredPurchase purchase, Member member, Map<Integer, BigDecimal> returned, OffsetDateTime now) {
+        if (member != null && !member.active()) {
+            return null;
+        }
+        Basket rest = ReturnSettlement.remainingBasket(purchase.receiptId(), purchase.occurredAt(), purchases.basketLines(purchase.id()),
+                returned);
+        ActiveProgram program = new ActiveProgram(purchase.programVersion(), programs.definition(purchase.programVersion()));
+        TierStatus tier = null;
+        if (member != null) {
+            var held = purchase.tierCode() == null ? null
+                    : program.definition().tiers().levels().stream().filter(t -> t.name().equals(purchase.tierCode())).findFirst().orElse(null);
+            tier = held != null ? new TierStatus(BigDecimal.ZERO, held, null, null, false, null)
+                    : tiers.status(member.id(), program.definition(), purchase.occurredAt());
+        }
+        PointsAccount account = member == null ? null : ledger.account(member.id(), now);
+        long count = member == null ? -1 : purchases.purchaseCountBefore(member.id().value(), purchase.id());
+        PurchaseFacts facts = facts(purchase.storeId(), rest, member, tier, program, count);
+        return pricing.price(rest, member, account, program, tier, facts, io.patron.checkout.internal.RuleLimits.NONE, List.of());
+    }
+
     static boolean fullyReturned(List<StoredLine> lines, Map<Integer, BigDecimal> returned) {
         return lines.stream().allMatch(l -> returned.getOrDefault(l.lineNo(), BigDecimal.ZERO).compareTo(l.quantity()) >= 0);
     }
 
     /**
-     * What the returned quantities so far are worth, cumulatively. Computing the running totals (and
-     * taking differences) rather than each return on its own makes partial returns add up to exactly
-     * the purchase when everything has come back, whatever the rounding.
+     * What the returned quantities so far are worth in money and in points paid, cumulatively.
+     * Computing the running totals (and taking differences) rather than each return on its own makes
+     * partial returns add up to exactly the purchase when everything has come back, whatever the
+     * rounding. (What the sale keeps of what it earned is {@link ReturnSettlement}'s.)
      */
-    record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long earnedReversed, long redeemedRefunded,
-                  BigDecimal eligiblePaidReturned) {
+    record Shares(BigDecimal refundedAmount, BigDecimal refundMoney, long redeemedRefunded) {
         static Shares of(List<StoredLine> lines, Map<Integer, BigDecimal> returned, StoredPurchase purchase) {
             BigDecimal amount = BigDecimal.ZERO;
             BigDecimal money = BigDecimal.ZERO;
-            BigDecimal eligiblePaidReturned = BigDecimal.ZERO;
             BigDecimal pointsValueReturned = BigDecimal.ZERO;
             BigDecimal pointsValueTotal = BigDecimal.ZERO;
             for (StoredLine line : lines) {
                 BigDecimal q = returned.getOrDefault(line.lineNo(), BigDecimal.ZERO);
                 amount = amount.add(share(line.net(), q, line.quantity()));
                 money = money.add(share(line.paid(), q, line.quantity()));
-                if (line.eligible()) {
-                    eligiblePaidReturned = eligiblePaidReturned.add(line.paid().multiply(q).divide(line.quantity(), 10, RoundingMode.DOWN));
-                }
                 pointsValueReturned = pointsValueReturned.add(line.pointsValue().multiply(q).divide(line.quantity(), 10, RoundingMode.DOWN));
                 pointsValueTotal = pointsValueTotal.add(line.pointsValue());
             }
-            long reversed = proportion(purchase.pointsEarned(), eligiblePaidReturned, purchase.eligiblePaid());
             long refunded = proportion(purchase.pointsRedeemed(), pointsValueReturned, pointsValueTotal);
-            return new Shares(amount, money, reversed, refunded, eligiblePaidReturned);
+            return new Shares(amount, money, refunded);
         }
 
         private static long proportion(long points, BigDecimal part, BigDecimal whole) {
@@ -547,10 +578,17 @@ public class Checkout {
      * referral bonus) asks; what the programme asks is worked out once per version.
      */
     private PurchaseFacts facts(long storeId, Basket basket, Member member, TierStatus tier, ActiveProgram program) {
+        return facts(storeId, basket, member, tier, program, null);
+    }
+
+    /** @param knownCount the member's purchase count before the sale, when known (a sale priced again); else read when needed */
+    private PurchaseFacts facts(long storeId, Basket basket, Member member, TierStatus tier, ActiveProgram program, Long knownCount) {
         Store store = storeCache.computeIfAbsent(storeId, id -> stores.get(new StoreId(id)));
         Needs needs = needs(program);
         long count = -1;
-        if (member != null && (needs.purchaseCount() || member.referredBy() != null && program.definition().referral() != null)) {
+        if (knownCount != null) {
+            count = knownCount;
+        } else if (member != null && (needs.purchaseCount() || member.referredBy() != null && program.definition().referral() != null)) {
             count = purchases.purchaseCount(member.id().value());
         }
         List<String> inSegments = List.of();
@@ -653,6 +691,10 @@ public class Checkout {
 
     public Page<PurchaseSummary> ofMember(MemberId member, PageRequest page) {
         return purchases.ofMember(member.value(), page);
+    }
+
+    static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private OffsetDateTime now() {

@@ -408,7 +408,7 @@ public class HistoryImport {
             String response = json.writeValueAsString(PurchaseResponse.of(id, basket, history, null, true));
             purchases.insert(new PurchaseRepository.NewPurchase(id, run.store, null, receipt.id(),
                     member == null ? null : member.id().value(), null, receipt.at(), OffsetDateTime.now(clock), history,
-                    "history-import", response));
+                    "history-import", response, null));
         }
         run.purchases++;
         run.purchaseLines += receipt.rows().size();

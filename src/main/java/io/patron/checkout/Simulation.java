@@ -154,13 +154,14 @@ final class Simulation {
             lines.add(new StoredLine(i, l.line().lineId(), l.line().quantity(), l.amount(), l.discount(), l.pointsValue(), l.paid(),
                     !l.excluded()));
         }
-        sales.put(purchaseId, new Sale(member.id().value(), new StoredPurchase(purchaseId, 0, basket.receiptId(), member.id().value(),
+        sales.put(purchaseId, new Sale(member, new StoredPurchase(purchaseId, 0, basket.receiptId(), member.id().value(),
                 at, priced.pointsRedeemed(), priced.pointsValue(), priced.pointsEarned(), priced.eligiblePaid(), "", "",
-                referrerId, referrerId == null ? 0 : priced.referrerPoints()), lines, state.entries.getLast()));
+                referrerId, referrerId == null ? 0 : priced.referrerPoints(), program.version(), null, false), lines, state.entries.getLast(),
+                basket.lines(), tier, state.purchaseCount - 1, storeZone, storeCode));
         forgetOldSales(at);
     }
 
-    /** A recorded return of a simulated purchase: points back by the same proportions as at the till. */
+    /** A recorded return of a simulated purchase: the sale keeps what its rest earns, as at the till ({@link ReturnSettlement}). */
     void giveBack(long purchaseId, OffsetDateTime at, Map<Integer, BigDecimal> quantities) {
         Sale sale = sales.get(purchaseId);
         if (sale == null) {
@@ -179,18 +180,33 @@ final class Simulation {
         Checkout.Shares will = Checkout.Shares.of(sale.lines, after, sale.purchase);
         sale.returned.clear();
         sale.returned.putAll(after);
-        MemberState state = members.get(sale.memberId);
+        MemberState state = members.get(sale.member.id().value());
         state.expire(at, this);
-        long due = will.earnedReversed() - was.earnedReversed();
+        ReturnSettlement.Kept kept = ReturnSettlement.kept(new ReturnSettlement.Grants(sale.purchase.pointsEarned(), Map.of(), Map.of(),
+                        sale.purchase.referrerPoints()), sale.lines, after, sale.purchase.eligiblePaid(), () -> remainder(sale, state, at),
+                code -> code);
+        long due = Math.max(0, sale.purchase.pointsEarned() - kept.points() - sale.taken);
         long[] reversal = state.reverse(sale.purchase.id(), due, sale.forgiven, at);
         sale.forgiven += reversal[1];
+        sale.taken += reversal[0] + reversal[1];
         pointsReversed += reversal[0];
         sale.entry.returns.add(new Back(at, will.refundedAmount().subtract(was.refundedAmount()), reversal[0] + reversal[1]));
-        if (sale.purchase.referrerPoints() > 0 && Checkout.fullyReturned(sale.lines, after)) {
+        if (sale.purchase.referrerPoints() > 0 && !sale.referralReversed && !kept.referral()) {
+            sale.referralReversed = true;
             MemberState referrer = members.get(sale.purchase.referrerId());
             referrer.expire(at, this);
             pointsReversed += referrer.reverse(sale.purchase.id(), sale.purchase.referrerPoints(), 0, at)[0];
         }
+    }
+
+    /** The rest of a simulated sale priced again as it was sold (see {@link ReturnSettlement}). */
+    private PricedBasket remainder(Sale sale, MemberState state, OffsetDateTime at) {
+        if (!sale.member.active()) {
+            return null;
+        }
+        Basket rest = ReturnSettlement.remainingBasket(sale.purchase.receiptId(), sale.purchase.occurredAt(), sale.basketLines, sale.returned);
+        PurchaseFacts facts = PurchaseFacts.of(rest, sale.member, sale.tier, sale.zone, sale.storeCode, sale.countBefore);
+        return pricing.price(rest, sale.member, state.account(at), program, sale.tier, facts, RuleLimits.NONE, List.of());
     }
 
     private void forgetOldSales(OffsetDateTime now) {
@@ -298,18 +314,31 @@ final class Simulation {
     }
 
     private static final class Sale {
-        final long memberId;
+        final Member member;
         final StoredPurchase purchase;
         final List<StoredLine> lines;
         final Entry entry;
+        final List<Basket.BasketLine> basketLines;
+        final TierStatus tier;
+        final long countBefore;
+        final ZoneId zone;
+        final String storeCode;
         final Map<Integer, BigDecimal> returned = new TreeMap<>();
         long forgiven;
+        long taken;
+        boolean referralReversed;
 
-        Sale(long memberId, StoredPurchase purchase, List<StoredLine> lines, Entry entry) {
-            this.memberId = memberId;
+        Sale(Member member, StoredPurchase purchase, List<StoredLine> lines, Entry entry, List<Basket.BasketLine> basketLines,
+             TierStatus tier, long countBefore, ZoneId zone, String storeCode) {
+            this.member = member;
             this.purchase = purchase;
             this.lines = lines;
             this.entry = entry;
+            this.basketLines = basketLines;
+            this.tier = tier;
+            this.countBefore = countBefore;
+            this.zone = zone;
+            this.storeCode = storeCode;
         }
     }
 

@@ -17,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Gives every request an id (kept from a sane {@code X-Request-Id} or made up), puts it in the log
  * context and the response, and writes one structured line per request: method, path, status,
- * duration and caller. Query strings are left out because they may carry personal data.
+ * duration and caller. Query strings are left out because they may carry personal data, and the
+ * tokens of signed links in paths are masked.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,6 +26,13 @@ class RequestLogFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger("patron.requests");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Paths that carry a signed token of their own: whoever reads the log must not be able to use it. */
+    private static final Pattern TOKEN_PATH = Pattern.compile("^(/mail/unsubscribe|/mail/preferences|/feedback/t)/[^/]+");
+
+    /** The path as logged: a signed link's token replaced by "…". */
+    static String loggedPath(String path) {
+        return TOKEN_PATH.matcher(path).replaceFirst("$1/\u2026");
+    }
 
     static final String CALLER_ATTRIBUTE = RequestLogFilter.class.getName() + ".caller";
 
@@ -50,7 +58,7 @@ class RequestLogFilter extends OncePerRequestFilter {
             if (log.isInfoEnabled() && !request.getRequestURI().startsWith("/webjars/")) {
                 long micros = (System.nanoTime() - started) / 1000;
                 log.info("request method={} path={} status={} durationMs={} caller={} requestId={}",
-                        request.getMethod(), request.getRequestURI(), response.getStatus(),
+                        request.getMethod(), loggedPath(request.getRequestURI()), response.getStatus(),
                         String.format("%.1f", micros / 1000.0), caller(request), requestId);
             }
             MDC.remove("requestId");

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bounds the forms that guessing would use: admin and partner sign-in (failed attempts per user name,
- * and posts per client address), the portal's sign-in links (per e-mail address, so nobody's mailbox is flooded, and per
+ * Bounds the forms that guessing would use: admin and partner sign-in (posts per client address, and
+ * failed attempts slowed down by {@link SignInGuard}), the portal's sign-in links (per e-mail address, so nobody's mailbox is flooded, and per
  * address) and sign-up (per address). Beyond a bound the form answers 429 with Retry-After until its
  * window ends. The client address is the request's remote address: behind a reverse proxy, let Patron
  * see the client's (server.forward-headers-strategy).
@@ -28,20 +28,20 @@ class SignInRateLimits extends OncePerRequestFilter {
     private static final Duration LINK_WINDOW = Duration.ofHours(1);
 
     private final RateLimits limits;
+    private final SignInGuard guard;
     private final org.springframework.context.MessageSource messages;
     private final org.springframework.web.servlet.LocaleResolver locales;
-    private final int perUser;
     private final int perAddress;
     private final int linksPerEmail;
 
-    SignInRateLimits(RateLimits limits, org.springframework.context.MessageSource messages,
-                     @org.springframework.context.annotation.Lazy org.springframework.web.servlet.LocaleResolver locales, @Value("${patron.security.sign-ins-per-user:10}") int perUser,
+    SignInRateLimits(RateLimits limits, SignInGuard guard, org.springframework.context.MessageSource messages,
+                     @org.springframework.context.annotation.Lazy org.springframework.web.servlet.LocaleResolver locales,
                      @Value("${patron.security.form-posts-per-address:300}") int perAddress,
                      @Value("${patron.security.links-per-email:5}") int linksPerEmail) {
         this.limits = limits;
+        this.guard = guard;
         this.messages = messages;
         this.locales = locales;
-        this.perUser = perUser;
         this.perAddress = perAddress;
         this.linksPerEmail = linksPerEmail;
     }
@@ -68,10 +68,9 @@ class SignInRateLimits extends OncePerRequestFilter {
         long wait = limits.attempt("form:" + form, request.getRemoteAddr(), perAddress, WINDOW);
         String user = form.equals("sign-in") && request.getParameter("username") != null
                 ? request.getParameter("username").trim().toLowerCase(Locale.ROOT) : null;
-        String userBucket = "user:" + request.getRequestURI();
-        if (wait == 0 && user != null) {
-            // Failed sign-ins of a user name count, not successful ones (a person signs in many times a day).
-            wait = limits.blocked(userBucket, user, perUser);
+        String who = user == null ? null : request.getRequestURI() + ':' + user;
+        if (wait == 0 && who != null) {
+            wait = guard.waitSeconds(who, request.getRemoteAddr());
         }
         if (wait == 0 && form.equals("link")) {
             String email = request.getParameter("email");
@@ -83,15 +82,19 @@ class SignInRateLimits extends OncePerRequestFilter {
             response.setContentType("text/html;charset=UTF-8");
             java.util.Locale locale = locales.resolveLocale(request);
             String text = org.springframework.web.util.HtmlUtils.htmlEscape(messages.getMessage("security.tooManyAttempts",
-                    new Object[] {(wait + 59) / 60}, locale));
+                    new Object[] {wait}, locale));
             response.getWriter().write("<!DOCTYPE html><html lang=\"" + locale.getLanguage() + "\"><head><meta charset=\"utf-8\"><title>Patron</title>"
                     + "<link rel=\"stylesheet\" href=\"/css/patron.css\"></head><body><main class=\"narrow\"><h1>429</h1><p id=\"too-many\">"
                     + text + "</p></main></body></html>");
             return;
         }
         chain.doFilter(request, response);
-        if (user != null && String.valueOf(response.getHeader("Location")).contains("error")) {
-            limits.attempt(userBucket, user, perUser, WINDOW);
+        if (who != null) {
+            if (String.valueOf(response.getHeader("Location")).contains("error")) {
+                guard.failed(who, request.getRemoteAddr());
+            } else {
+                guard.succeeded(who, request.getRemoteAddr());
+            }
         }
     }
 }

@@ -380,6 +380,25 @@ public class Coupons {
         repository.voidUnusedIssuedBy(purchaseId);
     }
 
+    /** The coupons a sale issued (for the next visit, say), by campaign code, voided ones included. */
+    public Map<String, Integer> issuedBy(long purchaseId) {
+        return repository.issuedBy(purchaseId);
+    }
+
+    /**
+     * Part of a purchase came back: of the coupons it issued, it keeps {@code keep} per campaign
+     * (absent: none). Unused ones beyond that are voided, the newest first; one already used stays used.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void keepIssued(long purchaseId, Map<String, Integer> keep) {
+        repository.issuedBy(purchaseId).forEach((campaign, count) -> {
+            int extra = count - keep.getOrDefault(campaign, 0);
+            if (extra > 0) {
+                repository.voidNewestUnusedIssuedBy(purchaseId, campaign, extra);
+            }
+        });
+    }
+
     /** What a partner's co-brand campaigns (those naming the partner's code) gave in a period. */
     public record PartnerFigures(long uses, long points, BigDecimal discount) {
     }

@@ -256,24 +256,34 @@ public class Draws {
         return Optional.of(new Issued(open.get().code(), open.get().name(), numbers));
     }
 
+    /** The tickets a sale gave in draws still open, by draw code (those voided since included). */
+    public Map<String, Integer> ticketsGiven(long purchaseId) {
+        Map<String, Integer> given = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT d.code, COUNT(*) FROM draw_tickets t JOIN draws d ON d.id = t.draw_id
+                WHERE t.purchase_id = :p AND d.status = 'OPEN' GROUP BY d.code""")
+                .param("p", purchaseId).query((rs, i) -> given.put(rs.getString(1), rs.getInt(2))).list();
+        return given;
+    }
+
+    /** The code of the draw that a rule's tickets (naming a draw or its series) went to at {@code at}. */
+    public String drawCodeFor(String codeOrSeries, OffsetDateTime at) {
+        return openDraw(codeOrSeries, at).map(OpenDraw::code).orElse(codeOrSeries.toUpperCase(Locale.ROOT));
+    }
+
     /**
-     * Goods of a purchase came back: of its tickets in draws still open, as many are voided (the
-     * highest numbers first) as the returned share of the purchase's eligible money calls for,
-     * cumulatively — {@code part} of {@code whole}. Tickets of a frozen list are never touched.
+     * Goods of a purchase came back: in each draw still open, the sale keeps {@code keep} of its tickets
+     * (absent: none) and the others are voided, the highest numbers first. Tickets of a frozen list are
+     * never touched.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void purchaseReturned(long purchaseId, BigDecimal part, BigDecimal whole, OffsetDateTime at) {
-        if (whole.signum() <= 0) {
-            return;
-        }
-        List<long[]> perDraw = jdbc.sql("""
-                SELECT t.draw_id, COUNT(*), SUM(CASE WHEN t.voided_at IS NULL THEN 0 ELSE 1 END) FROM draw_tickets t
-                JOIN draws d ON d.id = t.draw_id WHERE t.purchase_id = :p AND d.status = 'OPEN' GROUP BY t.draw_id""")
-                .param("p", purchaseId).query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).list();
-        for (long[] d : perDraw) {
-            long due = part.compareTo(whole) >= 0 ? d[1]
-                    : BigDecimal.valueOf(d[1]).multiply(part).divide(whole, 0, RoundingMode.DOWN).longValueExact();
-            long more = due - d[2];
+    public void keepTickets(long purchaseId, Map<String, Integer> keep, OffsetDateTime at) {
+        List<Object[]> perDraw = jdbc.sql("""
+                SELECT t.draw_id, d.code, SUM(CASE WHEN t.voided_at IS NULL THEN 1 ELSE 0 END) FROM draw_tickets t
+                JOIN draws d ON d.id = t.draw_id WHERE t.purchase_id = :p AND d.status = 'OPEN' GROUP BY t.draw_id, d.code""")
+                .param("p", purchaseId).query((rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3)}).list();
+        for (Object[] d : perDraw) {
+            long more = (Long) d[2] - keep.getOrDefault((String) d[1], 0);
             if (more > 0) {
                 List<Long> ids = jdbc.sql("""
                         SELECT id FROM draw_tickets WHERE purchase_id = :p AND draw_id = :d AND voided_at IS NULL ORDER BY id DESC LIMIT :n""")

@@ -79,10 +79,10 @@ public class Feedback {
     private final AuditLog audit;
     private final Clock clock;
     private final long points;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
 
     Feedback(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, PointAdjustments adjustments, AuditLog audit,
-             Clock clock, @Value("${patron.feedback.points:0}") long points, @Value("${patron.public-url:http://localhost:8080}") String publicUrl) {
+             Clock clock, @Value("${patron.feedback.points:0}") long points, io.patron.common.PublicUrl publicUrl) {
         this.jdbc = jdbc;
         this.members = members;
         this.mailer = mailer;
@@ -91,7 +91,7 @@ public class Feedback {
         this.audit = audit;
         this.clock = clock;
         this.points = points;
-        this.publicUrl = publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
     /** Sends a member a survey link by e-mail (transactional: they bought, we ask); answers the invitation's id. */
@@ -130,7 +130,7 @@ public class Feedback {
                 .param("id", id).param("hash", Secrets.sha256(token)).param("kind", kind.name()).param("member", member.id().value())
                 .param("store", storeId).param("purchase", purchaseId).param("now", now).param("expires", now.plusDays(INVITATION_DAYS))
                 .update();
-        return Map.entry(id, publicUrl + "/feedback/t/" + token);
+        return Map.entry(id, publicUrl.url("/feedback/t/") + token);
     }
 
     /** The invitation of a link's token; unknown, used and expired tokens are refused alike. */

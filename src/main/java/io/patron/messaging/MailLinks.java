@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,24 +32,24 @@ public class MailLinks {
     private final JdbcClient jdbc;
     private final TransactionTemplate ownTransaction;
     private final Clock clock;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
     private volatile byte[] key;
 
     MailLinks(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
-              @Value("${patron.public-url:http://localhost:8080}") String publicUrl) {
+              io.patron.common.PublicUrl publicUrl) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
-        this.publicUrl = publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
     public String unsubscribeUrl(MemberId member) {
-        return publicUrl + "/mail/unsubscribe/" + token(member);
+        return publicUrl.url("/mail/unsubscribe/" + token(member));
     }
 
     public String preferencesUrl(MemberId member) {
-        return publicUrl + "/mail/preferences/" + token(member);
+        return publicUrl.url("/mail/preferences/" + token(member));
     }
 
     public String token(MemberId member) {

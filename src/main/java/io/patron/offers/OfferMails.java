@@ -21,16 +21,16 @@ class OfferMails {
     private final MailComposer composer;
     private final MessageSource messages;
     private final Programs programs;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
 
     OfferMails(Members members, Mailer mailer, MailComposer composer, MessageSource messages, Programs programs,
-               @Value("${patron.public-url:http://localhost:8080}") String publicUrl) {
+               io.patron.common.PublicUrl publicUrl) {
         this.members = members;
         this.mailer = mailer;
         this.composer = composer;
         this.messages = messages;
         this.programs = programs;
-        this.publicUrl = publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
     /** Queues the offer's mail in the caller's transaction; answers whether one was queued. */
@@ -46,7 +46,7 @@ class OfferMails {
                         locale)}, locale);
         String mail = batch.kind() == Offers.Kind.FAVOURITE_CATEGORY ? "offer-favourite" : "offer-win-back";
         mailer.queue(composer.composeForMember(mail, m.language(), m.id(), m.email(),
-                new MailComposer.Variables(m.firstName(), "", "", "", coupon.code(), publicUrl + "/portal/coupons", offer), true));
+                new MailComposer.Variables(m.firstName(), "", "", "", coupon.code(), publicUrl.url("/portal/coupons"), offer), true));
         return true;
     }
 }

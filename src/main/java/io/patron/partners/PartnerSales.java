@@ -207,7 +207,7 @@ public class PartnerSales {
         }
         if (earned > 0) {
             ledger.earnAtPartner(member.id(), earned, id, accounts(partner), partner.name(),
-                    occurredAt.plusDays(earning.pendingDays()), occurredAt.plusMonths(earning.expiryMonths()), now);
+                    (occurredAt.isAfter(now) ? occurredAt : now).plusDays(earning.pendingDays()), occurredAt.plusMonths(earning.expiryMonths()), now);
         }
         Long available = partner.burnAccepted() ? ledger.account(member.id(), now).available() : null;
         ReceiptAnswer answer = new ReceiptAnswer(request.receiptId(), occurredAt, request.amount(), burn, burnValue, paid, earned,

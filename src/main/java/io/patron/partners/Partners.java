@@ -245,6 +245,11 @@ public class Partners {
         return repository.users(partnerId);
     }
 
+    /** Whether a partner portal user may still be signed in: enabled, of an active partner. */
+    public boolean userMaySignIn(String username) {
+        return repository.credentials(username).filter(c -> c.user().enabled() && c.partnerActive()).isPresent();
+    }
+
     /** The portal caller for a user name and password, if they match an enabled user of an active partner. */
     public Optional<Caller.Partner> signIn(String username, String password) {
         if (username == null || password == null || username.length() > 64 || password.length() > 200) {

@@ -28,6 +28,7 @@ public class AdminUsers {
     private static final int PASSWORD_MAX = 72; // BCrypt reads no more than 72 bytes.
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
     private static final int TOKENS_PER_USER_MAX = 50;
+    public static final int TOKEN_DAYS_MAX = 365;
 
     private final AdminUserRepository repository;
     private final PasswordEncoder passwords;
@@ -96,32 +97,63 @@ public class AdminUsers {
         String shown = displayName == null || displayName.isBlank() ? before.displayName() : displayName.trim();
         repository.update(id, shown, EnumSet.copyOf(roles), language, enabled);
         AdminUser after = get(id);
+        if (!after.equals(before)) {
+            repository.endSessions(id);
+        }
         audit.record("ADMIN_USER_UPDATED", "admin_user", id, before, after);
         return after;
     }
 
+    /**
+     * A user's new password, given the current one (a session left open on someone else's screen must
+     * not be enough to take the account over). Every session of the user ends, this one included.
+     */
     @Transactional
-    public void changePassword(long id, String password) {
+    public void changePassword(long id, String currentPassword, String password) {
+        AdminUser user = get(id);
+        String hash = repository.credentials(user.username()).map(AdminUserRepository.Credentials::passwordHash).orElseThrow();
+        if (currentPassword == null || currentPassword.length() > PASSWORD_MAX || !passwords.matches(currentPassword, hash)) {
+            throw ProblemException.invalid("currentPassword", "is not your current password");
+        }
         Validation v = new Validation();
         checkPassword(v, password);
         v.throwIfInvalid();
-        get(id);
         repository.updatePassword(id, passwords.encode(password));
+        repository.endSessions(id);
         audit.record("ADMIN_PASSWORD_CHANGED", "admin_user", id, null, null);
     }
 
-    @Transactional
+    /** A token of the user's with all the user's roles, valid for 90 days. */
     public IssuedAdminToken createToken(long userId, String name) {
-        get(userId);
+        return createToken(userId, name, 90, Set.of());
+    }
+
+    /**
+     * A token valid for {@code days} (1 to {@value #TOKEN_DAYS_MAX}) with {@code roles}, a subset of the
+     * user's (empty: all of them).
+     */
+    @Transactional
+    public IssuedAdminToken createToken(long userId, String name, int days, Set<AdminRole> roles) {
+        AdminUser user = get(userId);
+        Validation v = new Validation();
         if (name == null || name.isBlank() || name.length() > 100) {
-            throw ProblemException.invalid("name", "is required, at most 100 characters");
+            v.reject("name", "is required, at most 100 characters");
         }
+        if (days < 1 || days > TOKEN_DAYS_MAX) {
+            v.reject("days", "between 1 and " + TOKEN_DAYS_MAX);
+        }
+        if (roles != null && !tokenRoles(user).containsAll(roles)) {
+            v.reject("roles", "only roles you hold: " + user.roles().stream().map(Enum::name).sorted().collect(Collectors.joining(", ")));
+        }
+        v.throwIfInvalid();
+        Set<AdminRole> given = roles == null || roles.isEmpty() ? user.roles() : roles;
         if (repository.tokens(userId).stream().filter(AdminToken::active).count() >= TOKENS_PER_USER_MAX) {
             throw ProblemException.unprocessable("TOO_MANY_TOKENS", "Revoke an old token first.");
         }
         String secret = TOKEN_PREFIX + Secrets.random(40);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         AdminToken token = repository.insertToken(userId, name.trim(), Secrets.sha256(secret), Secrets.hint(secret),
-                OffsetDateTime.now(clock));
+                now, now.plusDays(days), EnumSet.copyOf(given));
         audit.record("ADMIN_TOKEN_CREATED", "admin_token", token.id(), null, token);
         return new IssuedAdminToken(token, secret);
     }
@@ -138,9 +170,25 @@ public class AdminUsers {
         audit.record("ADMIN_TOKEN_REVOKED", "admin_token", tokenId, token, null);
     }
 
-    /** The admin a presented API token acts for, if the token is active and its user enabled. */
+    /**
+     * The admin a presented API token acts for, if the token is active, not expired and its user
+     * enabled, with the token's roles that the user still holds.
+     */
     public Optional<Caller.Admin> authenticateToken(String presented) {
-        return repository.activeUserByTokenHash(Secrets.sha256(presented)).filter(AdminUser::enabled).map(AdminUsers::caller);
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return repository.activeToken(Secrets.sha256(presented))
+                .filter(t -> t.user().enabled() && !t.token().expiredAt(now))
+                .map(t -> {
+                    Set<AdminRole> held = tokenRoles(t.user());
+                    Set<String> roles = t.token().roles().stream().filter(held::contains).map(Enum::name).collect(Collectors.toSet());
+                    return new Caller.Admin(t.user().id(), t.user().username(), roles, t.user().language());
+                })
+                .filter(a -> !a.roles().isEmpty());
+    }
+
+    /** The roles a user's tokens may carry: the user's own; an ADMIN, who may do everything, may give any. */
+    public static Set<AdminRole> tokenRoles(AdminUser user) {
+        return user.roles().contains(AdminRole.ADMIN) ? EnumSet.allOf(AdminRole.class) : user.roles();
     }
 
     public static Caller.Admin caller(AdminUser user) {

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class MemberSessions {
 
-    static final String SESSION_KEY = "PATRON_MEMBER_SECURITY_CONTEXT";
+    public static final String SESSION_KEY = "PATRON_MEMBER_SECURITY_CONTEXT";
 
     private final HttpSessionSecurityContextRepository repository = new HttpSessionSecurityContextRepository();
 

@@ -321,15 +321,18 @@ class CheckoutApiTest extends IntegrationTest {
         JsonNode m = member();
         long id = m.path("id").asLong();
         String card = m.path("cardNumber").asString();
-        // An offline till replays yesterday's sale today: it matures on the day it would have.
-        OffsetDateTime yesterday = OffsetDateTime.now(ZoneOffset.UTC).minusDays(1);
+        // An offline till replays yesterday's sale today: the return window counts from its arrival (a
+        // backdated sale must not skip it), expiry from the sale itself.
+        OffsetDateTime yesterday = OffsetDateTime.now(clock).minusDays(1);
         var body = basket(receipt(), card, 0, List.of(line("1", "home", 1, 500)));
         body.put("occurredAt", yesterday.toString());
         assertThat(till.post("/api/v1/purchases", Api.json(body)).status()).isEqualTo(201);
         assertThat(account(id).path("pointsPending").asLong()).isEqualTo(50);
         clock.advance(Duration.ofDays(13).plusHours(1));
+        assertThat(account(id).path("pointsPending").asLong()).as("14 days from arrival, not from the sale").isEqualTo(50);
+        clock.advance(Duration.ofDays(1));
         assertThat(account(id).path("pointsAvailable").asLong()).isEqualTo(50);
-        clock.advance(Duration.ofDays(300));
+        clock.advance(Duration.ofDays(299));
         JsonNode soon = account(id);
         assertThat(soon.path("expiring").get(0).path("points").asLong()).isEqualTo(50);
         clock.advance(Duration.ofDays(60));

@@ -164,7 +164,7 @@ class ProgramFeaturesTest extends IntegrationTest {
     }
 
     @Test
-    void aReferralPaysBothOnTheNewcomersFirstQualifyingPurchaseOnceAndAFullReturnTakesItBack() {
+    void aReferralPaysBothOnTheNewcomersFirstQualifyingPurchaseOnceAndAReturnBelowTheMinimumTakesItBack() {
         activate(d -> d.set("referral", json.valueToTree(Map.of("referrerPoints", 200, "newcomerPoints", 100, "minimumPurchase", 500))));
         JsonNode referrer = enrol(Map.of());
         String code = admin.get("/api/v1/members/" + referrer.path("id").asLong()).json().path("referralCode").asString();
@@ -184,13 +184,19 @@ class ProgramFeaturesTest extends IntegrationTest {
 
         long purchaseId = first.json().path("purchaseId").asLong();
         Api.Response partial = till.post("/api/v1/purchases/" + purchaseId + "/returns",
-                Api.json(Map.of("returnId", receipt(), "lines", List.of(Map.of("lineId", "1", "quantity", 0.5)))));
+                Api.json(Map.of("returnId", receipt(), "lines", List.of(Map.of("lineId", "1", "quantity", 0.1)))));
         assertThat(partial.status()).as(partial.body()).isEqualTo(201);
-        assertThat(account(referrer.path("id").asLong()).path("pointsAvailable").asLong()).as("a partial return keeps it").isEqualTo(200);
+        assertThat(account(referrer.path("id").asLong()).path("pointsAvailable").asLong())
+                .as("540 left, above the minimum: the referral stands").isEqualTo(200);
+        Api.Response below = till.post("/api/v1/purchases/" + purchaseId + "/returns",
+                Api.json(Map.of("returnId", receipt(), "lines", List.of(Map.of("lineId", "1", "quantity", 0.4)))));
+        assertThat(below.status()).as(below.body()).isEqualTo(201);
+        assertThat(account(referrer.path("id").asLong()).path("pointsAvailable").asLong())
+                .as("300 left, below the minimum: the referral is taken back").isZero();
         Api.Response rest = till.post("/api/v1/purchases/" + purchaseId + "/returns",
                 Api.json(Map.of("returnId", receipt(), "lines", List.of(Map.of("lineId", "1", "quantity", 0.5)))));
         assertThat(rest.status()).as(rest.body()).isEqualTo(201);
-        assertThat(account(referrer.path("id").asLong()).path("pointsAvailable").asLong()).isZero();
+        assertThat(account(referrer.path("id").asLong()).path("pointsAvailable").asLong()).as("and only once").isZero();
     }
 
     @Test

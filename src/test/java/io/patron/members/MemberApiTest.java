@@ -106,7 +106,7 @@ class MemberApiTest extends IntegrationTest {
 
     @Test
     void unknownThingsAre404Problems() {
-        Api.Response member = till.get("/api/v1/members/999999999");
+        Api.Response member = Api.basic(port, "admin", ADMIN_PASSWORD).get("/api/v1/members/999999999");
         assertThat(member.status()).isEqualTo(404);
         assertThat(member.code()).isEqualTo("MEMBER_NOT_FOUND");
         Api.Response path = till.get("/api/v1/no-such-thing");

@@ -84,13 +84,13 @@ class AnalyticsAdminController {
         model.addAttribute("drawRows", breakdowns.draws());
         model.addAttribute("scores", breakdowns.feedback(period.from(), period.to()));
         model.addAttribute("points", analytics.points(period, programs.active().definition().redemption().pointValue()));
-        model.addAttribute("chartData", json.writeValueAsString(java.util.Map.of(
+        model.addAttribute("chartData", io.patron.common.ScriptJson.escape(json.writeValueAsString(java.util.Map.of(
                 "days", daily.stream().map(d -> d.day().toString()).toList(),
                 "memberSales", daily.stream().map(Analytics.DayPoint::memberSales).toList(),
                 "anonymousSales", daily.stream().map(d -> d.sales().subtract(d.memberSales())).toList(),
                 "participation", daily.stream().map(d -> d.receipts() == 0 ? 0 : 100.0 * d.memberReceipts() / d.receipts()).toList(),
                 "tiers", tiers.tiers().stream().map(io.patron.analytics.TierHistory.TierCount::tier).toList(),
-                "tierMembers", tiers.tiers().stream().map(io.patron.analytics.TierHistory.TierCount::members).toList())));
+                "tierMembers", tiers.tiers().stream().map(io.patron.analytics.TierHistory.TierCount::members).toList()))));
         return "analytics/dashboard";
     }
 }

@@ -157,9 +157,10 @@ public class PurchaseRepository {
         jdbc.sql("""
                 INSERT INTO purchases (id, store_id, till_id, receipt_id, member_id, card_number, occurred_at, recorded_at,
                     program_version, currency, subtotal, discount_total, points_redeemed, points_value, total,
-                    eligible_paid, points_earned, request_hash, response)
+                    eligible_paid, points_earned, request_hash, response, tier_code)
                 VALUES (:id, :store, :till, :receipt, :member, :card, :occurred, :recorded, :version, :currency, :subtotal,
-                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response)""")
+                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response, :tier)""")
+                .param("tier", p.tierCode())
                 .param("id", p.id()).param("store", p.storeId()).param("till", p.tillId()).param("receipt", p.receiptId())
                 .param("member", p.memberId()).param("card", p.cardNumber()).param("occurred", p.occurredAt())
                 .param("recorded", p.recordedAt()).param("version", p.priced().programVersion())
@@ -186,6 +187,25 @@ public class PurchaseRepository {
                     discount, points_value, paid, eligible)
                 VALUES (:purchase, :no, :lineId, :sku, :name, :category, :brand, :quantity, :unitPrice, :amount, :discount,
                     :pointsValue, :paid, :eligible)""", rows);
+    }
+
+    /** The lines as the till sent them (line number as index), to price what remains of a sale again. */
+    public List<io.patron.checkout.Basket.BasketLine> basketLines(long purchaseId) {
+        return jdbc.sql("SELECT * FROM purchase_lines WHERE purchase_id = :p ORDER BY line_no").param("p", purchaseId)
+                .query((rs, i) -> new io.patron.checkout.Basket.BasketLine(rs.getInt("line_no"), rs.getString("line_id"),
+                        rs.getString("sku"), rs.getString("name"), rs.getString("category"), rs.getString("brand"),
+                        rs.getBigDecimal("quantity"), rs.getBigDecimal("unit_price"), rs.getBigDecimal("amount")))
+                .list();
+    }
+
+    /** The member's purchases recorded before this one: what the rules saw as the purchase count at the sale. */
+    public long purchaseCountBefore(long memberId, long purchaseId) {
+        return jdbc.sql("SELECT COUNT(*) FROM purchases WHERE member_id = :m AND id < :p").param("m", memberId).param("p", purchaseId)
+                .query(Long.class).single();
+    }
+
+    public void markReferralReversed(long purchaseId) {
+        jdbc.sql("UPDATE purchases SET referral_reversed = TRUE WHERE id = :id").param("id", purchaseId).update();
     }
 
     public List<StoredLine> lines(long purchaseId) {
@@ -325,7 +345,7 @@ public class PurchaseRepository {
                 rs.getObject("occurred_at", OffsetDateTime.class), rs.getLong("points_redeemed"),
                 rs.getBigDecimal("points_value"), rs.getLong("points_earned"), rs.getBigDecimal("eligible_paid"),
                 rs.getString("request_hash"), rs.getString("response"), referrerId,
-                rs.getLong("referrer_points"));
+                rs.getLong("referrer_points"), rs.getInt("program_version"), rs.getString("tier_code"), rs.getBoolean("referral_reversed"));
     }
 
     private static StoredReturn returned(ResultSet rs, int i) throws SQLException {
@@ -337,12 +357,14 @@ public class PurchaseRepository {
 
     public record NewPurchase(long id, long storeId, Long tillId, String receiptId, Long memberId, String cardNumber,
                               OffsetDateTime occurredAt, OffsetDateTime recordedAt, PricedBasket priced, String requestHash,
-                              String response) {
+                              String response, String tierCode) {
     }
 
+    /** {@code tierCode}: the tier the buyer held at the sale (null for anonymous sales and those recorded before it was kept). */
     public record StoredPurchase(long id, long storeId, String receiptId, Long memberId, OffsetDateTime occurredAt,
                                  long pointsRedeemed, BigDecimal pointsValue, long pointsEarned, BigDecimal eligiblePaid,
-                                 String requestHash, String response, Long referrerId, long referrerPoints) {
+                                 String requestHash, String response, Long referrerId, long referrerPoints,
+                                 int programVersion, String tierCode, boolean referralReversed) {
     }
 
     public record StoredLine(int lineNo, String lineId, BigDecimal quantity, BigDecimal amount, BigDecimal discount,

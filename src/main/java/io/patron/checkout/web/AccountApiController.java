@@ -34,8 +34,11 @@ class AccountApiController {
     private final Tiers tiers;
     private final Programs programs;
     private final Clock clock;
+    private final io.patron.common.TillLookups tillLookups;
 
-    AccountApiController(Members members, Ledger ledger, Tiers tiers, Programs programs, Clock clock) {
+    AccountApiController(Members members, Ledger ledger, Tiers tiers, Programs programs, Clock clock,
+                         io.patron.common.TillLookups tillLookups) {
+        this.tillLookups = tillLookups;
         this.members = members;
         this.ledger = ledger;
         this.tiers = tiers;
@@ -47,6 +50,7 @@ class AccountApiController {
     @PreAuthorize("hasAnyRole('TILL','ADMIN','SUPPORT','MARKETER','ANALYST')")
     @Operation(summary = "Points available, pending and expiring (next 90 days); tier and the spend needed for the next")
     AccountView account(@PathVariable long id) {
+        tillLookups.count();
         MemberId member = members.get(new MemberId(id)).id();
         OffsetDateTime now = OffsetDateTime.now(clock);
         PointsAccount a = ledger.account(member, now);

@@ -83,8 +83,7 @@ class BacktestAdminController {
                     .readValue(backtest.result());
             model.addAttribute("result", result);
             model.addAttribute("metrics", metrics((Map<?, ?>) result.get("baseline"), (Map<?, ?>) result.get("candidate")));
-            // For the charts; '<' escaped so that no name can close the script element.
-            model.addAttribute("chartData", backtest.result().replace("<", "\\u003c"));
+            model.addAttribute("chartData", io.patron.common.ScriptJson.escape(backtest.result()));
         }
         return htmx != null ? "backtests/page :: status" : "backtests/page";
     }

@@ -241,6 +241,25 @@ public class CouponRepository {
     }
 
     /** Coupons a purchase issued that were never used: voided when the purchase comes back in full. */
+    /** Coupons a purchase issued, by campaign code, void ones included. */
+    public java.util.Map<String, Integer> issuedBy(long purchaseId) {
+        java.util.Map<String, Integer> issued = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT c.code, COUNT(*) FROM coupons k JOIN coupon_campaigns c ON c.id = k.campaign_id
+                WHERE k.issued_purchase_id = :p GROUP BY c.code""")
+                .param("p", purchaseId).query((rs, i) -> issued.put(rs.getString(1), rs.getInt(2))).list();
+        return issued;
+    }
+
+    /** Voids up to {@code count} of a purchase's issued coupons of a campaign that are still unused, newest first. */
+    public int voidNewestUnusedIssuedBy(long purchaseId, String campaignCode, int count) {
+        java.util.List<Long> ids = jdbc.sql("""
+                SELECT k.id FROM coupons k JOIN coupon_campaigns c ON c.id = k.campaign_id
+                WHERE k.issued_purchase_id = :p AND c.code = :c AND k.status = 'ACTIVE' AND k.uses = 0 ORDER BY k.id DESC LIMIT :n""")
+                .param("p", purchaseId).param("c", campaignCode).param("n", count).query(Long.class).list();
+        return ids.isEmpty() ? 0 : jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE id IN (:ids)").param("ids", ids).update();
+    }
+
     public int voidUnusedIssuedBy(long purchaseId) {
         return jdbc.sql("UPDATE coupons SET status = 'VOID' WHERE issued_purchase_id = :p AND uses = 0 AND status = 'ACTIVE'")
                 .param("p", purchaseId).update();

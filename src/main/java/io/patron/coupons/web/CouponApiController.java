@@ -152,7 +152,7 @@ class CouponApiController {
     }
 
     @GetMapping("/api/v1/members/{id}/coupons")
-    @PreAuthorize("hasAnyRole('TILL','ADMIN','MARKETER','SUPPORT')")
+    @PreAuthorize("hasAnyRole('ADMIN','MARKETER','SUPPORT')")
     @Operation(summary = "A member's coupons, newest first, each with whether it can be used now")
     List<Coupons.MemberCoupon> ofMember(@PathVariable long id) {
         return coupons.ofMember(members.get(new MemberId(id)).id().value());

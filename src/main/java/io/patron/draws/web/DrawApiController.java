@@ -73,7 +73,7 @@ class DrawApiController {
     }
 
     @GetMapping("/api/v1/members/{id}/draw-tickets")
-    @PreAuthorize("hasAnyRole('TILL','ADMIN','MARKETER','SUPPORT')")
+    @PreAuthorize("hasAnyRole('ADMIN','MARKETER','SUPPORT')")
     @Operation(summary = "A member's tickets per draw and what they won")
     List<Draws.MemberTickets> ofMember(@PathVariable long id) {
         return draws.ofMember(members.get(new MemberId(id)).id().value());

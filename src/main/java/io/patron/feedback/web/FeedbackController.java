@@ -4,8 +4,6 @@ import io.patron.common.Caller;
 import io.patron.common.Callers;
 import io.patron.common.ProblemException;
 import io.patron.feedback.Feedback;
-import io.patron.members.CardNumber;
-import io.patron.members.Members;
 import io.patron.stores.Store;
 import io.patron.stores.Stores;
 import java.util.List;
@@ -18,19 +16,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The feedback forms people answer: from an e-mail link (signed, single use), a store's public page
- * (anonymous, or identified by a card number), and the portal (the signed-in member).
+ * (anonymous), and the portal (the signed-in member).
  */
 @Controller
 class FeedbackController {
 
     private final Feedback feedback;
     private final Stores stores;
-    private final Members members;
 
-    FeedbackController(Feedback feedback, Stores stores, Members members) {
+    FeedbackController(Feedback feedback, Stores stores) {
         this.feedback = feedback;
         this.stores = stores;
-        this.members = members;
     }
 
     @GetMapping("/feedback/t/{token}")
@@ -71,15 +67,12 @@ class FeedbackController {
 
     @PostMapping("/feedback/store/{code}")
     String answerAtStore(@PathVariable String code, @RequestParam Feedback.Kind kind, @RequestParam(required = false) Integer score,
-                         @RequestParam(required = false) String comment, @RequestParam(required = false) String cardNumber,
-                         Model model) {
+                         @RequestParam(required = false) String comment, Model model) {
         Store store = store(code);
-        Long member = null;
-        if (cardNumber != null && !cardNumber.isBlank() && CardNumber.isValid(cardNumber.trim())) {
-            member = members.cardWithMember(cardNumber.trim()).map(e -> e.getValue().id().value()).orElse(null);
-        }
+        // A store's page is anonymous: a card number typed there proves nothing about who answers, so an
+        // answer is never put to a member's name from here (the portal and the e-mail link are signed).
         try {
-            feedback.answer(kind, score, comment, Feedback.Channel.STORE, member, store.id().value());
+            feedback.answer(kind, score, comment, Feedback.Channel.STORE, null, store.id().value());
             return "feedback/thanks";
         } catch (ProblemException e) {
             model.addAttribute("store", store);

@@ -26,12 +26,15 @@ record MemberResponse(long id, String cardNumber, String status, String external
                 cards.stream().map(CardView::of).toList(), m.createdAt());
     }
 
-    /** What a till needs to serve the member: who they are, not how to reach them. */
+    /**
+     * What a till needs to serve the member in front of it: the id for the account, the first name to
+     * greet, the language and the privileged categories. Not how to reach them, not their birth date,
+     * other cards or referral code.
+     */
     static MemberResponse forTill(Member m, List<Card> cards) {
         return new MemberResponse(m.id().value(), primary(cards), m.status().name(), null, null, null,
-                m.firstName(), m.lastName(), m.birthDate(), m.language().name(), m.categories(), null,
-                m.referralCode(), null, m.mergedInto() == null ? null : m.mergedInto().value(),
-                cards.stream().map(CardView::of).toList(), null);
+                m.firstName(), null, null, m.language().name(), m.categories(), null,
+                null, null, m.mergedInto() == null ? null : m.mergedInto().value(), null, null);
     }
 
     static MemberResponse summary(Member m, String cardNumber) {

@@ -27,8 +27,9 @@ public class OutboxRepository {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO mail_outbox (created_at, kind, member_id, recipient, subject, body_text, body_html,
-                    status, attempts, next_attempt_at, marketing, list_unsubscribe)
-                VALUES (:at, :kind, :member, :recipient, :subject, :text, :html, :status, 0, :at, :marketing, :unsubscribe)""")
+                    status, attempts, next_attempt_at, marketing, list_unsubscribe, secret)
+                VALUES (:at, :kind, :member, :recipient, :subject, :text, :html, :status, 0, :at, :marketing, :unsubscribe, :secret)""")
+                .param("secret", mail.secret())
                 .param("marketing", mail.marketing()).param("unsubscribe", mail.unsubscribeUrl())
                 .param("at", at).param("kind", mail.kind())
                 .param("member", mail.member() == null ? null : mail.member().value())
@@ -71,14 +72,16 @@ public class OutboxRepository {
     }
 
     public void markSent(long id, OffsetDateTime at) {
-        jdbc.sql("UPDATE mail_outbox SET status = 'SENT', sent_at = :at, attempts = attempts + 1, last_error = NULL WHERE id = :id")
+        // The secret has gone out with the mail; the outbox need not keep it.
+        jdbc.sql("UPDATE mail_outbox SET status = 'SENT', sent_at = :at, attempts = attempts + 1, last_error = NULL, secret = NULL WHERE id = :id")
                 .param("at", at).param("id", id).update();
     }
 
     public void markFailed(long id, String error, OffsetDateTime nextAttempt, boolean giveUp) {
         jdbc.sql("""
                 UPDATE mail_outbox SET attempts = attempts + 1, last_error = :e, next_attempt_at = :next,
-                    status = CASE WHEN :giveUp THEN 'FAILED' ELSE status END
+                    status = CASE WHEN :giveUp THEN 'FAILED' ELSE status END,
+                    secret = CASE WHEN :giveUp THEN NULL ELSE secret END
                 WHERE id = :id""")
                 .param("e", error.length() > 500 ? error.substring(0, 500) : error).param("next", nextAttempt)
                 .param("giveUp", giveUp).param("id", id).update();
@@ -86,7 +89,7 @@ public class OutboxRepository {
 
     public void redactMember(long memberId) {
         jdbc.sql("""
-                UPDATE mail_outbox SET recipient = 'erased', subject = 'erased', body_text = 'erased', body_html = NULL
+                UPDATE mail_outbox SET recipient = 'erased', subject = 'erased', body_text = 'erased', body_html = NULL, secret = NULL
                 WHERE member_id = :m""").param("m", memberId).update();
     }
 
@@ -97,6 +100,6 @@ public class OutboxRepository {
                 memberId, rs.getString("recipient"), rs.getString("subject"), rs.getString("body_text"),
                 rs.getString("body_html"), OutboxEntry.Status.valueOf(rs.getString("status")), rs.getInt("attempts"),
                 rs.getObject("sent_at", OffsetDateTime.class), rs.getString("last_error"), rs.getBoolean("marketing"),
-                rs.getString("list_unsubscribe"));
+                rs.getString("list_unsubscribe"), rs.getString("secret"));
     }
 }

@@ -85,9 +85,9 @@ class SmtpSender {
                     message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
                 }
                 if (mail.html() != null) {
-                    helper.setText(mail.text(), mail.html());
+                    helper.setText(mail.deliveredText(), mail.deliveredHtml());
                 } else {
-                    helper.setText(mail.text());
+                    helper.setText(mail.deliveredText());
                 }
                 sender.send(message);
                 outbox.markSent(mail.id(), OffsetDateTime.now(clock));

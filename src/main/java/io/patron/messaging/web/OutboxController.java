@@ -1,5 +1,7 @@
 package io.patron.messaging.web;
 
+import io.patron.messaging.OutboxEntry;
+
 import io.patron.common.PageRequest;
 import io.patron.messaging.Mailer;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -31,9 +33,20 @@ class OutboxController {
         return "messaging/outbox";
     }
 
+    /**
+     * A mail as queued. A one-time secret in it (a sign-in link's token) stays masked: nobody in the
+     * admin may sign in as a member. The one exception is the embedded demo without SMTP, where the
+     * outbox is the only way a mail reaches anyone: there an ADMIN sees a captured mail's link.
+     */
     @GetMapping("/admin/outbox/{id}")
     String mail(@PathVariable long id, Model model) {
-        model.addAttribute("mail", mailer.entry(id));
+        OutboxEntry mail = mailer.entry(id);
+        boolean reveal = mail.holdsSecret() && mail.status() == OutboxEntry.Status.CAPTURED
+                && io.patron.common.Callers.admin().map(a -> a.hasRole("ADMIN")).orElse(false);
+        model.addAttribute("mail", mail);
+        model.addAttribute("text", reveal ? mail.deliveredText() : mail.text());
+        model.addAttribute("html", reveal ? mail.deliveredHtml() : mail.html());
+        model.addAttribute("secret", mail.holdsSecret() ? (reveal ? "shown" : "hidden") : null);
         return "messaging/mail";
     }
 }

@@ -103,13 +103,14 @@ class PartnerAdminController {
 
     @PostMapping("/{id}/keys")
     @PreAuthorize(WRITE)
-    String createKey(@PathVariable long id, @RequestParam String name, RedirectAttributes redirect) {
+    String createKey(@PathVariable long id, @RequestParam String name, Model model) {
+        // Shown in the answer to the post: a redirect would carry the secret through the session table.
         try {
-            redirect.addFlashAttribute("newKey", partners.createKey(id, name).secret());
+            model.addAttribute("newKey", partners.createKey(id, name).secret());
         } catch (ProblemException e) {
-            redirect.addFlashAttribute("problem", e.getMessage());
+            model.addAttribute("problem", e.getMessage());
         }
-        return "redirect:/admin/partners/" + id;
+        return page(id, 0, model);
     }
 
     @PostMapping("/{id}/keys/{keyId}/revoke")

@@ -29,7 +29,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -41,7 +40,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The member portal: sign-in by a one-time e-mail link, self sign-up, the card with its barcode and
@@ -63,12 +61,12 @@ class PortalController {
     private final io.patron.checkout.Tiers tiers;
     private final io.patron.program.Programs programs;
     private final Clock clock;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
 
     PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
                      TransactionTemplate transactions, Ledger ledger, LedgerDescriptions descriptions, io.patron.checkout.Tiers tiers,
                      io.patron.program.Programs programs, Clock clock,
-                     @Value("${patron.public-url:}") String publicUrl) {
+                     io.patron.common.PublicUrl publicUrl) {
         this.ledger = ledger;
         this.descriptions = descriptions;
         this.tiers = tiers;
@@ -141,19 +139,37 @@ class PortalController {
             return "portal/signup";
         }
         try {
-            transactions.executeWithoutResult(s -> {
-                Member member = members.enrol(form.details(), EnrolmentChannel.PORTAL, null).member();
-                sendSignInLink(member, "welcome", request);
-            });
+            enrol(form, request);
         } catch (ProblemException e) {
             if (e.code().equals("EMAIL_TAKEN")) {
                 // Do not reveal that the address is known: send that member a sign-in link instead.
                 return sendLink(form.email(), request);
             }
+            if (e.code().equals("PHONE_TAKEN")) {
+                // Nor that the phone number is: the card is made without it (the owner of the address
+                // can add a number of their own in the profile).
+                try {
+                    enrol(form.withoutPhone(), request);
+                } catch (ProblemException again) {
+                    if (again.code().equals("EMAIL_TAKEN")) {
+                        return sendLink(form.email(), request);
+                    }
+                    model.addAttribute("errors", again.violations());
+                    return "portal/signup";
+                }
+                return "redirect:/portal/check-mail";
+            }
             model.addAttribute("errors", e.violations());
             return "portal/signup";
         }
         return "redirect:/portal/check-mail";
+    }
+
+    private void enrol(SignupForm form, HttpServletRequest request) {
+        transactions.executeWithoutResult(s -> {
+            Member member = members.enrol(form.details(), EnrolmentChannel.PORTAL, null).member();
+            sendSignInLink(member, "welcome", request);
+        });
     }
 
     @GetMapping
@@ -228,12 +244,12 @@ class PortalController {
 
     private void sendSignInLink(Member member, String template, HttpServletRequest request) {
         String token = links.issue(member.id());
-        String base = StringUtils.hasText(publicUrl) ? publicUrl.replaceAll("/+$", "")
-                : ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
-        String link = base + "/portal/auth?token=" + token;
+        String base = publicUrl.base();
+        // The outbox keeps the link with a mark in place of the token; the sender puts the token in.
+        String link = base + "/portal/auth?token=" + io.patron.messaging.Mail.SECRET_MARK;
         String name = StringUtils.hasText(member.firstName()) ? member.firstName() : "";
         mailer.queue(composer.compose(template, member.language(), member.id(), member.email(),
-                new Object[] {name, link}, Map.of("name", name, "link", link)));
+                new Object[] {name, link}, Map.of("name", name, "link", link)).withSecret(token));
     }
 
     private Member current() {
@@ -255,6 +271,10 @@ class PortalController {
                       String language, Boolean emailMarketing, String referralCode) {
         static SignupForm empty(String referralCode) {
             return new SignupForm("", "", "", "", "", null, false, referralCode);
+        }
+
+        SignupForm withoutPhone() {
+            return new SignupForm(email, firstName, lastName, "", birthDate, language, emailMarketing, referralCode);
         }
 
         MemberDetails details() {

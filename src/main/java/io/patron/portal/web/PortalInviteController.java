@@ -13,16 +13,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * "Invite friends" in the portal: the member's personal referral link and its QR code, plain share
@@ -36,10 +33,10 @@ class PortalInviteController {
     private final Referrals referrals;
     private final Programs programs;
     private final MessageSource messages;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
 
     PortalInviteController(Members members, Referrals referrals, Programs programs, MessageSource messages,
-                           @Value("${patron.public-url:}") String publicUrl) {
+                           io.patron.common.PublicUrl publicUrl) {
         this.members = members;
         this.referrals = referrals;
         this.programs = programs;
@@ -87,8 +84,7 @@ class PortalInviteController {
     }
 
     private String link(Member member, HttpServletRequest request) {
-        String base = StringUtils.hasText(publicUrl) ? publicUrl.replaceAll("/+$", "")
-                : ServletUriComponentsBuilder.fromContextPath(request).build().toUriString();
+        String base = publicUrl.base();
         return base + "/portal/signup?ref=" + URLEncoder.encode(member.referralCode(), StandardCharsets.UTF_8);
     }
 

@@ -5,15 +5,38 @@ import io.patron.security.AdminUser;
 import io.patron.security.AdminUsers;
 import java.util.Collection;
 import java.util.List;
+import org.springframework.security.core.CredentialsContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
-/** A logged-in admin as Spring Security sees it, carrying Patron's {@link Caller.Admin}. */
-record AdminUserDetails(AdminUser user, String passwordHash) implements UserDetails, Caller.Carrier {
+/**
+ * A logged-in admin as Spring Security sees it, carrying Patron's {@link Caller.Admin} and the session
+ * version the sign-in was made under. The password hash is needed only while the password is
+ * checked; Spring Security erases it after a successful sign-in, so the session never stores it.
+ */
+final class AdminUserDetails implements UserDetails, CredentialsContainer, Caller.Carrier {
+
+    private final AdminUser user;
+    private final int sessionVersion;
+    private String passwordHash;
+
+    AdminUserDetails(AdminUser user, String passwordHash, int sessionVersion) {
+        this.user = user;
+        this.passwordHash = passwordHash;
+        this.sessionVersion = sessionVersion;
+    }
 
     static List<GrantedAuthority> authorities(Collection<String> roles) {
         return roles.stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r)).toList();
+    }
+
+    AdminUser user() {
+        return user;
+    }
+
+    int sessionVersion() {
+        return sessionVersion;
     }
 
     @Override
@@ -29,6 +52,11 @@ record AdminUserDetails(AdminUser user, String passwordHash) implements UserDeta
     @Override
     public String getPassword() {
         return passwordHash;
+    }
+
+    @Override
+    public void eraseCredentials() {
+        passwordHash = null;
     }
 
     @Override

@@ -17,7 +17,7 @@ class AdminUserDetailsService implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String username) {
         return repository.credentials(username == null ? "" : username.trim().toLowerCase())
-                .map(c -> new AdminUserDetails(c.user(), c.passwordHash()))
+                .map(c -> new AdminUserDetails(c.user(), c.passwordHash(), c.sessionVersion()))
                 .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
     }
 }

@@ -53,7 +53,18 @@ public class AdminUserRepository {
     /** The stored password hash and the user, for the login check only. */
     public Optional<Credentials> credentials(String username) {
         return jdbc.sql("SELECT * FROM admin_users WHERE username = :u").param("u", username)
-                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"))).optional();
+                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"), rs.getInt("session_version"))).optional();
+    }
+
+    /** The session version of an enabled user (empty when the user is gone or disabled). */
+    public Optional<Integer> sessionVersion(long id) {
+        return jdbc.sql("SELECT session_version FROM admin_users WHERE id = :id AND enabled = TRUE").param("id", id)
+                .query(Integer.class).optional();
+    }
+
+    /** Ends every session of the user: they were opened with an older version. */
+    public void endSessions(long id) {
+        jdbc.sql("UPDATE admin_users SET session_version = session_version + 1 WHERE id = :id").param("id", id).update();
     }
 
     public List<AdminUser> list() {
@@ -79,12 +90,14 @@ public class AdminUserRepository {
         jdbc.sql("UPDATE admin_users SET password_hash = :h WHERE id = :id").param("h", hash).param("id", id).update();
     }
 
-    public AdminToken insertToken(long userId, String name, String hash, String hint, OffsetDateTime at) {
+    public AdminToken insertToken(long userId, String name, String hash, String hint, OffsetDateTime at,
+                                  OffsetDateTime expiresAt, Set<AdminRole> roles) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
-                INSERT INTO admin_tokens (user_id, name, token_hash, token_hint, created_at)
-                VALUES (:user, :name, :hash, :hint, :at)""")
+                INSERT INTO admin_tokens (user_id, name, token_hash, token_hint, created_at, expires_at, roles)
+                VALUES (:user, :name, :hash, :hint, :at, :expires, :roles)""")
                 .param("user", userId).param("name", name).param("hash", hash).param("hint", hint).param("at", at)
+                .param("expires", expiresAt).param("roles", join(roles))
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         return tokens(userId).stream().filter(t -> t.id() == id).findFirst().orElseThrow();
@@ -92,10 +105,7 @@ public class AdminUserRepository {
 
     public List<AdminToken> tokens(long userId) {
         return jdbc.sql("SELECT * FROM admin_tokens WHERE user_id = :u ORDER BY id DESC LIMIT 500").param("u", userId)
-                .query((rs, n) -> new AdminToken(rs.getLong("id"), rs.getLong("user_id"), rs.getString("name"),
-                        rs.getString("token_hint"), rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("revoked_at", OffsetDateTime.class)))
-                .list();
+                .query(AdminUserRepository::token).list();
     }
 
     public void revokeToken(long tokenId, OffsetDateTime at) {
@@ -103,14 +113,40 @@ public class AdminUserRepository {
                 .param("at", at).param("id", tokenId).update();
     }
 
-    public Optional<AdminUser> activeUserByTokenHash(String hash) {
+    /** An unrevoked token by its hash, with its user. */
+    public Optional<TokenOfUser> activeToken(String hash) {
         return jdbc.sql("""
-                SELECT u.* FROM admin_tokens t JOIN admin_users u ON u.id = t.user_id
+                SELECT u.*, t.id AS token_id, t.user_id, t.name AS token_name, t.token_hint, t.created_at AS token_created_at,
+                       t.revoked_at, t.expires_at, t.roles AS token_roles
+                FROM admin_tokens t JOIN admin_users u ON u.id = t.user_id
                 WHERE t.token_hash = :hash AND t.revoked_at IS NULL""")
-                .param("hash", hash).query(AdminUserRepository::user).optional();
+                .param("hash", hash).query((rs, n) -> {
+                    AdminUser user = user(rs, n);
+                    String roles = rs.getString("token_roles");
+                    AdminToken token = new AdminToken(rs.getLong("token_id"), user.id(), rs.getString("token_name"),
+                            rs.getString("token_hint"), rs.getObject("token_created_at", OffsetDateTime.class), null,
+                            rs.getObject("expires_at", OffsetDateTime.class), roles == null ? user.roles() : parse(roles));
+                    return new TokenOfUser(token, user);
+                }).optional();
     }
 
-    public record Credentials(AdminUser user, String passwordHash) {
+    public record TokenOfUser(AdminToken token, AdminUser user) {
+    }
+
+    private static AdminToken token(ResultSet rs, int row) throws SQLException {
+        String roles = rs.getString("roles");
+        return new AdminToken(rs.getLong("id"), rs.getLong("user_id"), rs.getString("name"), rs.getString("token_hint"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("revoked_at", OffsetDateTime.class),
+                rs.getObject("expires_at", OffsetDateTime.class), roles == null ? Set.of() : parse(roles));
+    }
+
+    private static Set<AdminRole> parse(String roles) {
+        Set<AdminRole> parsed = EnumSet.noneOf(AdminRole.class);
+        Arrays.stream(roles.split(",")).filter(s -> !s.isBlank()).map(AdminRole::valueOf).forEach(parsed::add);
+        return parsed;
+    }
+
+    public record Credentials(AdminUser user, String passwordHash, int sessionVersion) {
     }
 
     private static String join(Set<AdminRole> roles) {
@@ -118,8 +154,7 @@ public class AdminUserRepository {
     }
 
     private static AdminUser user(ResultSet rs, int row) throws SQLException {
-        Set<AdminRole> roles = EnumSet.noneOf(AdminRole.class);
-        Arrays.stream(rs.getString("roles").split(",")).filter(s -> !s.isBlank()).map(AdminRole::valueOf).forEach(roles::add);
+        Set<AdminRole> roles = parse(rs.getString("roles"));
         return new AdminUser(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), roles,
                 Language.parse(rs.getString("language")).orElse(Language.en), rs.getBoolean("enabled"),
                 rs.getObject("created_at", OffsetDateTime.class));

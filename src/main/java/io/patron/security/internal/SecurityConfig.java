@@ -54,7 +54,8 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers, Partners partners) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, Stores stores, AdminUsers adminUsers, Partners partners,
+                           io.patron.common.SignInGuard signInGuard) throws Exception {
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> {
             if (io.patron.common.DatabaseUnavailable.cause(e)) {
                 // The credentials could not be checked: the database is away, not the caller wrong.
@@ -72,6 +73,7 @@ class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .addFilterBefore(new ApiKeyAuthenticationFilter(stores, adminUsers, partners), BasicAuthenticationFilter.class)
+                .addFilterBefore(new BasicSignInGuard(signInGuard), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
                 .authorizeHttpRequests(auth -> auth
@@ -108,9 +110,15 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain portal(HttpSecurity http, io.patron.security.MemberSessions members) throws Exception {
+    SecurityFilterChain portal(HttpSecurity http, io.patron.security.MemberSessions sessions, io.patron.members.Members members)
+            throws Exception {
+        // A member blocked, merged away or erased is signed out at their next request.
+        RecheckedContexts contexts = new RecheckedContexts(sessions.contextRepository(), io.patron.security.MemberSessions.SESSION_KEY,
+                a -> a.getPrincipal() instanceof io.patron.common.Caller.Member m
+                        && members.find(new io.patron.members.MemberId(m.memberId())).filter(io.patron.members.Member::active).isPresent()
+                        ? java.util.Optional.of(a) : java.util.Optional.empty());
         http.securityMatcher("/portal/**")
-                .securityContext(c -> c.securityContextRepository(members.contextRepository()))
+                .securityContext(c -> c.securityContextRepository(contexts))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/portal/login")))
                 .headers(SecurityConfig::pageHeaders)
                 .authorizeHttpRequests(auth -> auth
@@ -127,8 +135,12 @@ class SecurityConfig {
     @Bean
     @Order(3)
     SecurityFilterChain partnerPortal(HttpSecurity http, Partners partners) throws Exception {
-        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
-        contexts.setSpringSecurityContextKey(PARTNER_SESSION_KEY);
+        HttpSessionSecurityContextRepository stored = new HttpSessionSecurityContextRepository();
+        stored.setSpringSecurityContextKey(PARTNER_SESSION_KEY);
+        // A partner user disabled (or a partner suspended) is signed out at the next request.
+        RecheckedContexts contexts = new RecheckedContexts(stored, PARTNER_SESSION_KEY,
+                a -> a.getPrincipal() instanceof io.patron.common.Caller.Partner p && p.user() != null && partners.userMaySignIn(p.user())
+                        ? java.util.Optional.of(a) : java.util.Optional.empty());
         AuthenticationProvider provider = new AuthenticationProvider() {
             @Override
             public Authentication authenticate(Authentication authentication) {
@@ -157,9 +169,18 @@ class SecurityConfig {
 
     @Bean
     @Order(4)
-    SecurityFilterChain admin(HttpSecurity http) throws Exception {
-        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
-        contexts.setSpringSecurityContextKey(ADMIN_SESSION_KEY);
+    SecurityFilterChain admin(HttpSecurity http, AdminUserRepository users,
+                              @org.springframework.beans.factory.annotation.Value("${patron.api-docs.public:true}") boolean publicApiDocs)
+            throws Exception {
+        String[] apiDocs = {"/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+        HttpSessionSecurityContextRepository stored = new HttpSessionSecurityContextRepository();
+        stored.setSpringSecurityContextKey(ADMIN_SESSION_KEY);
+        // A user disabled, given other roles or a new password is signed out at the next request (the
+        // stored session version moved on).
+        RecheckedContexts contexts = new RecheckedContexts(stored, ADMIN_SESSION_KEY,
+                a -> a.getPrincipal() instanceof AdminUserDetails d
+                        && users.sessionVersion(d.user().id()).filter(v -> v == d.sessionVersion()).isPresent()
+                        ? java.util.Optional.of(a) : java.util.Optional.empty());
         http.securityContext(c -> c.securityContextRepository(contexts))
                 // RFC 8058: a mail client's one-click unsubscribe is a POST without a CSRF token; the signed link is the authority.
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/mail/unsubscribe/**"))
@@ -170,8 +191,12 @@ class SecurityConfig {
                 .headers(SecurityConfig::pageHeaders)
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                                "/favicon.ico", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html",
-                                "/swagger-ui/**").permitAll()
+                                "/favicon.ico").permitAll()
+                        // The API description is the published contract integrators generate clients from: public
+                        // by default; patron.api-docs.public=false keeps it to signed-in staff.
+                        .requestMatchers(apiDocs).access((authentication, context) -> new AuthorizationDecision(publicApiDocs
+                                || authentication.get() != null && authentication.get().isAuthenticated()
+                                && !(authentication.get() instanceof AnonymousAuthenticationToken)))
                         // A draw's public page, its JSON and its ticket list: anyone may check a draw.
                         .requestMatchers(HttpMethod.GET, "/draws/**").permitAll()
                         // The programme's terms and their history: public, like the programme itself.

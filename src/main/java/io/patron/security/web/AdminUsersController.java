@@ -71,18 +71,25 @@ class AdminUsersController {
     @GetMapping("/admin/tokens")
     String tokens(Model model) {
         model.addAttribute("tokens", users.tokens(me()));
+        model.addAttribute("roles", users.find(me()).map(AdminUsers::tokenRoles).orElse(Set.of()).stream().map(Enum::name).sorted().toList());
+        model.addAttribute("maxDays", AdminUsers.TOKEN_DAYS_MAX);
         return "security/tokens";
     }
 
+    /**
+     * The new token's secret is shown in the answer to this post, not after a redirect: a flash
+     * attribute would pass it through the session table.
+     */
     @PostMapping("/admin/tokens")
-    String createToken(@RequestParam(defaultValue = "") String name, RedirectAttributes redirect) {
+    String createToken(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "90") int days,
+                       @RequestParam(required = false) List<AdminRole> roles, Model model) {
         try {
-            IssuedAdminToken issued = users.createToken(me(), name);
-            redirect.addFlashAttribute("issuedSecret", issued.secret());
+            IssuedAdminToken issued = users.createToken(me(), name, days, roles == null ? Set.of() : EnumSet.copyOf(roles));
+            model.addAttribute("issuedSecret", issued.secret());
         } catch (ProblemException e) {
-            redirect.addFlashAttribute("problem", message(e));
+            model.addAttribute("problem", message(e));
         }
-        return "redirect:/admin/tokens";
+        return tokens(model);
     }
 
     @PostMapping("/admin/tokens/{id}/revoke")
@@ -91,15 +98,17 @@ class AdminUsersController {
         return "redirect:/admin/tokens";
     }
 
+    /** After a new password every session of the user ends, this one too: the user signs in again with it. */
     @PostMapping("/admin/password")
-    String changePassword(@RequestParam String password, RedirectAttributes redirect) {
+    String changePassword(@RequestParam(defaultValue = "") String currentPassword, @RequestParam String password,
+                          RedirectAttributes redirect) {
         try {
-            users.changePassword(me(), password);
-            redirect.addFlashAttribute("notice", "users.passwordChanged");
+            users.changePassword(me(), currentPassword, password);
+            return "redirect:/login?passwordChanged";
         } catch (ProblemException e) {
             redirect.addFlashAttribute("problem", message(e));
+            return "redirect:/admin/tokens";
         }
-        return "redirect:/admin/tokens";
     }
 
     private static long me() {

@@ -57,25 +57,29 @@ class StoreAdminController {
         return "stores/page";
     }
 
+    /**
+     * A new key is shown in the answer to the post itself: a redirect would carry it in a flash
+     * attribute through the session table.
+     */
     @PostMapping("/stores/{id}/tills")
-    String createTill(@PathVariable long id, @RequestParam String name, RedirectAttributes redirect) {
+    String createTill(@PathVariable long id, @RequestParam String name, Model model) {
         try {
             IssuedTillKey issued = stores.createTill(new StoreId(id), name, null);
-            redirect.addFlashAttribute("issuedKey", issued.key());
-            redirect.addFlashAttribute("issuedTill", issued.till().name());
+            model.addAttribute("issuedKey", issued.key());
+            model.addAttribute("issuedTill", issued.till().name());
         } catch (ProblemException e) {
-            redirect.addFlashAttribute("problem", message(e));
+            model.addAttribute("problem", message(e));
         }
-        return "redirect:/admin/stores/" + id;
+        return store(id, model);
     }
 
     @PostMapping("/tills/{id}/rotate")
-    String rotate(@PathVariable long id, RedirectAttributes redirect) {
+    String rotate(@PathVariable long id, Model model, RedirectAttributes redirect) {
         try {
             IssuedTillKey issued = stores.rotateTill(id);
-            redirect.addFlashAttribute("issuedKey", issued.key());
-            redirect.addFlashAttribute("issuedTill", issued.till().name());
-            return "redirect:/admin/stores/" + issued.till().storeId();
+            model.addAttribute("issuedKey", issued.key());
+            model.addAttribute("issuedTill", issued.till().name());
+            return store(issued.till().storeId().value(), model);
         } catch (ProblemException e) {
             redirect.addFlashAttribute("problem", message(e));
             return "redirect:/admin/stores";
