@@ -70,7 +70,7 @@ public class Journeys {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final int marketingPerWeek;
-    private final String publicUrl;
+    private final io.patron.common.PublicUrl publicUrl;
     private volatile Map<Journey, JourneySettings> cache;
     private volatile long cacheUntilMillis;
 
@@ -79,7 +79,7 @@ public class Journeys {
     Journeys(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, Ledger ledger, Programs programs, Tiers tiers,
              Coupons coupons, Feedback feedback, Draws draws, AuditLog audit, TransactionTemplate transactions, Clock clock,
              @Value("${patron.journeys.marketing-per-week:3}") int marketingPerWeek,
-             @Value("${patron.public-url:http://localhost:8080}") String publicUrl, ProgrammeHoldout programmeHoldout) {
+             io.patron.common.PublicUrl publicUrl, ProgrammeHoldout programmeHoldout) {
         this.programmeHoldout = programmeHoldout;
         this.jdbc = jdbc;
         this.members = members;
@@ -95,7 +95,7 @@ public class Journeys {
         this.transactions = transactions;
         this.clock = clock;
         this.marketingPerWeek = marketingPerWeek;
-        this.publicUrl = publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
     // --- settings
@@ -192,7 +192,7 @@ public class Journeys {
         if (s == null || !s.enabled()) {
             return;
         }
-        members.find(enrolled.memberId()).ifPresent(m -> send(Journey.WELCOME, m, "welcome", vars(m, "", publicUrl + "/portal", ""), false));
+        members.find(enrolled.memberId()).ifPresent(m -> send(Journey.WELCOME, m, "welcome", vars(m, "", publicUrl.url("/portal"), ""), false));
     }
 
     @EventListener
@@ -215,14 +215,14 @@ public class Journeys {
         Member m = found.get();
         if (wantFirst && jdbc.sql("SELECT COUNT(*) FROM (SELECT 1 FROM purchases WHERE member_id = :m LIMIT 2) x")
                 .param("m", m.id().value()).query(Long.class).single() == 1) {
-            send(Journey.FIRST_PURCHASE, m, "first", vars(m, "", publicUrl + "/portal", ""), false);
+            send(Journey.FIRST_PURCHASE, m, "first", vars(m, "", publicUrl.url("/portal"), ""), false);
         }
         if (wantUpgrade) {
             ProgramDefinition program = programs.active().definition();
             TierStatus after = tiers.status(m.id(), program, OffsetDateTime.now(clock));
             if (after.tier() != null && rank(program, after.tier().name()) > rank(program, purchase.tierBefore())) {
                 send(Journey.TIER_UPGRADE, m, "tier:" + after.tier().name() + ":" + purchase.purchaseId(),
-                        vars(m, "", publicUrl + "/portal", after.tier().name()), false);
+                        vars(m, "", publicUrl.url("/portal"), after.tier().name()), false);
             }
         }
     }
@@ -302,7 +302,7 @@ public class Journeys {
                 String code = s.couponCampaign() == null ? "" : coupons.campaignByCode(s.couponCampaign())
                         .filter(c -> c.status() == Campaign.Status.ACTIVE)
                         .map(c -> coupons.issue(c, m.id().value(), now, null).code()).orElse("");
-                return vars(m, code, publicUrl + "/portal/rewards", day.toString());
+                return vars(m, code, publicUrl.url("/portal/rewards"), day.toString());
             }, false);
         })));
     }
@@ -338,7 +338,7 @@ public class Journeys {
                 GROUP BY p.member_id ORDER BY p.member_id LIMIT :l""";
         return forEachBatchRows(sql, Map.of("from", cutoff.minusDays(14), "cutoff", cutoff), (id, purchaseId) ->
                 perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
-                        .ifPresent(m -> send(Journey.WIN_BACK, m, "after:" + purchaseId, vars(m, "", publicUrl + "/portal", ""), false))));
+                        .ifPresent(m -> send(Journey.WIN_BACK, m, "after:" + purchaseId, vars(m, "", publicUrl.url("/portal"), ""), false))));
     }
 
     private int expiring(JourneySettings s, OffsetDateTime now) {
@@ -359,7 +359,7 @@ public class Journeys {
                 perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
                         .ifPresent(m -> {
                             String date = first.atZoneSameInstant(zone()).toLocalDate().toString();
-                            if (send(Journey.POINTS_EXPIRING, m, "expiring:" + date, vars(m, "", publicUrl + "/portal/points",
+                            if (send(Journey.POINTS_EXPIRING, m, "expiring:" + date, vars(m, "", publicUrl.url("/portal/points"),
                                     points + " / " + date), false)) {
                                 count[0]++;
                             }
@@ -393,7 +393,7 @@ public class Journeys {
                                 String prize = prizes.get(id);
                                 String extra = prize == null ? draw.name() : draw.name() + ": " + prize;
                                 sent[0] = send(Journey.DRAW_RESULTS, m, "draw:" + drawId,
-                                        vars(m, "", publicUrl + "/draws/" + draw.code(), extra), prize != null);
+                                        vars(m, "", publicUrl.url("/draws/") + draw.code(), extra), prize != null);
                             }));
                     count += sent[0] ? 1 : 0;
                     after = id;
@@ -487,6 +487,15 @@ public class Journeys {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** What a member's mail would say about them now, with a sample coupon and date: for the template editor's preview. */
+    public MailComposer.Variables previewVariables(Member m) {
+        return vars(m, "GIFT-7KQ2-ABCD", portalLink(), java.time.LocalDate.now(clock).plusMonths(3).toString());
+    }
+
+    public String portalLink() {
+        return publicUrl.url("/portal");
     }
 
     private MailComposer.Variables vars(Member m, String coupon, String link, String extra) {

@@ -64,12 +64,14 @@ public class MailTemplates {
         return jdbc.sql("SELECT DISTINCT name FROM mail_templates ORDER BY name LIMIT 1000").query(String.class).list();
     }
 
-    @Transactional
-    public Template save(String name, Language language, String subject, String text, String html) {
+    /** Checks a template's parts as {@link #save} would, without saving (a preview of the form). */
+    public void check(String subject, String text, String html) {
         Validation v = new Validation();
-        if (name == null || !NAME.matcher(name).matches()) {
-            v.reject("name", "2 to 40 small letters, digits, '-' or '_', starting with a letter");
-        }
+        checkParts(v, subject, text, html);
+        v.throwIfInvalid();
+    }
+
+    private static void checkParts(Validation v, String subject, String text, String html) {
         if (subject == null || subject.isBlank() || subject.length() > Mail.SUBJECT_MAX) {
             v.reject("subject", "is required, at most " + Mail.SUBJECT_MAX + " characters");
         }
@@ -87,6 +89,21 @@ public class MailTemplates {
                 }
             }
         }
+    }
+
+    /**
+     * Saves a template. Line ends are stored as {@code \n} whatever the browser sent ({@code \r\n} from
+     * a text area), so a template saved unchanged renders exactly as before.
+     */
+    @Transactional
+    public Template save(String name, Language language, String subject, String text, String html) {
+        text = text == null ? null : text.replace("\r\n", "\n");
+        html = html == null ? null : html.replace("\r\n", "\n");
+        Validation v = new Validation();
+        if (name == null || !NAME.matcher(name).matches()) {
+            v.reject("name", "2 to 40 small letters, digits, '-' or '_', starting with a letter");
+        }
+        checkParts(v, subject, text, html);
         v.throwIfInvalid();
         Optional<Template> before = find(name, language);
         String by = Callers.actorName();

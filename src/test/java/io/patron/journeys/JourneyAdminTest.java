@@ -35,6 +35,9 @@ class JourneyAdminTest extends IntegrationTest {
     @Autowired
     Journeys journeys;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @AfterEach
     void switchOn() {
         JourneySettings s = journeys.settings(Journey.WIN_BACK);
@@ -96,6 +99,62 @@ class JourneyAdminTest extends IntegrationTest {
         assertThat(templates.find("journey-win-back", Language.ru)).isEmpty();
         assertThat(composer.composeForMember("journey-win-back", Language.ru, new MemberId(7), "m@example.org",
                 new MailComposer.Variables("Ольга", "", "90", "", "", "", ""), true).subject()).doesNotContain("Скучаем, Ольга!");
+    }
+
+    /** The form's fields as a browser would post them back: what the editor holds, unescaped. */
+    private static Map<String, String> fields(String page) {
+        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(page);
+        org.jsoup.nodes.Element form = doc.getElementById("template-form");
+        return Map.of("subject", form.selectFirst("input[name=subject]").attr("value"),
+                "text", form.selectFirst("textarea[name=text]").wholeText(),
+                "html", form.selectFirst("textarea[name=html]").wholeText());
+    }
+
+    @Test
+    void savingABuiltInTemplateUnchangedChangesNothingAnyMemberReceives() {
+        WebSession admin = WebSession.admin(port);
+        for (Journey journey : Journey.values()) {
+            for (Language language : Language.values()) {
+                String what = journey + "/" + language;
+                MailComposer.Variables vars = new MailComposer.Variables(NAMES.get(language), "2000000000077", "310", "7 %", "NEXT-Q7RK",
+                        "https://loyalty.example/portal", "2027-01-31");
+                Mail before = composer.composeForMember(journey.mailName(), language, new MemberId(9), "m@example.org", vars, journey.marketing());
+                Map<String, String> source = fields(admin.get("/admin/journeys/templates?name=" + journey.mailName() + "&language="
+                        + language.name()).body());
+                assertThat(source.get("text")).as(what + ": the editor holds the source, not a sample mail")
+                        .doesNotContain("Anna").doesNotContain("2000000000015").doesNotContain("patron.example");
+                if (before.text().contains(vars.name())) {
+                    assertThat(source.get("text")).as(what).contains("{{name}}");
+                }
+                HttpResponse<String> saved = admin.post("/admin/journeys/templates", Map.of("name", journey.mailName(),
+                        "language", language.name(), "subject", source.get("subject"), "text", source.get("text"),
+                        "html", source.get("html"), "action", "save"));
+                assertThat(saved.statusCode()).as(what + " " + saved.body()).isEqualTo(302);
+                Mail after = composer.composeForMember(journey.mailName(), language, new MemberId(9), "m@example.org", vars, journey.marketing());
+                assertThat(after.subject()).as(what).isEqualTo(before.subject());
+                assertThat(after.text()).as(what).isEqualTo(before.text());
+                assertThat(after.html()).as(what).isEqualTo(before.html());
+                templates.delete(journey.mailName(), language);
+            }
+        }
+    }
+
+    @Test
+    void aLineAddedToTheArmenianWelcomeMailReachesTheNextMemberWithTheirOwnData() {
+        WebSession admin = WebSession.admin(port);
+        Map<String, String> source = fields(admin.get("/admin/journeys/templates?name=journey-welcome&language=hy").body());
+        admin.post("/admin/journeys/templates", Map.of("name", "journey-welcome", "language", "hy", "subject", source.get("subject"),
+                "text", source.get("text") + "\r\nՄեր խանութը բաց է ամեն օր։", "html", source.get("html"), "action", "save"));
+        try {
+            var enrolled = io.patron.Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", io.patron.Api.json(Map.of(
+                    "firstName", "Տիգրան", "email", io.patron.TestData.email(), "language", "hy"))).json();
+            String text = jdbc.sql("SELECT body_text FROM mail_outbox WHERE member_id = :m AND kind = 'journey-welcome'")
+                    .param("m", enrolled.path("id").asLong()).query(String.class).single();
+            assertThat(text).contains("Տիգրան").contains(enrolled.path("cardNumber").asString()).contains("Մեր խանութը բաց է ամեն օր։")
+                    .doesNotContain("Anna").doesNotContain("2000000000015").doesNotContain("patron.example").doesNotContain("\r");
+        } finally {
+            templates.delete("journey-welcome", Language.hy);
+        }
     }
 
     @Test

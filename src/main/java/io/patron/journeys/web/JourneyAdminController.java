@@ -4,6 +4,7 @@ import io.patron.common.Language;
 import io.patron.common.ProblemException;
 import io.patron.journeys.Journey;
 import io.patron.journeys.Journeys;
+import io.patron.members.Member;
 import io.patron.members.MemberId;
 import io.patron.members.Members;
 import io.patron.messaging.MailComposer;
@@ -11,6 +12,7 @@ import io.patron.messaging.MailTemplates;
 import io.patron.messaging.Mailer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.List;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -89,73 +91,73 @@ class JourneyAdminController {
         return "redirect:/admin/journeys";
     }
 
-    /** The editor of one mail in one language: the edited template, or the built-in text to start from. */
+    /**
+     * The editor of one mail in one language. It edits the template's source — the edited one, or the
+     * built-in one written out with its placeholders — never a rendered mail; beside it, the mail as a
+     * chosen member (or a sample member) would receive it.
+     */
     @GetMapping("/templates")
-    String editor(@RequestParam String name, @RequestParam String language, Model model) {
+    String editor(@RequestParam String name, @RequestParam String language, @RequestParam(required = false) Long member, Model model) {
         Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
-        var edited = templates.find(name, lang);
+        return editorPage(name, lang, source(name, lang), member, model);
+    }
+
+    private MailComposer.Source source(String name, Language lang) {
+        if (templates.find(name, lang).isEmpty() && Arrays.stream(Journey.values()).noneMatch(j -> j.mailName().equals(name))) {
+            // A new template of its own (for newsletters): nothing built in to start from.
+            return new MailComposer.Source("", "", "");
+        }
+        return composer.source(name, lang);
+    }
+
+    private String editorPage(String name, Language lang, MailComposer.Source source, Long member, Model model) {
         model.addAttribute("name", name);
         model.addAttribute("language", lang);
-        model.addAttribute("edited", edited.isPresent());
-        if (edited.isPresent()) {
-            model.addAttribute("subject", edited.get().subject());
-            model.addAttribute("text", edited.get().text());
-            model.addAttribute("html", edited.get().html());
-        } else {
-            var sample = sample(name, lang);
-            model.addAttribute("subject", sample.subject());
-            model.addAttribute("text", sample.text().replaceAll("(?s)\\n\\n--\\n.*$", ""));
-            model.addAttribute("html", "");
-        }
+        model.addAttribute("edited", templates.find(name, lang).isPresent());
+        model.addAttribute("subject", source.subject());
+        model.addAttribute("text", source.text());
+        model.addAttribute("html", source.html() == null ? "" : source.html());
         model.addAttribute("variables", MailTemplates.VARIABLES);
-        model.addAttribute("previewDoc", previewDoc(name, lang));
+        model.addAttribute("member", member);
+        model.addAttribute("previewDoc", previewDoc(name, lang, source, member));
         return "journeys/template";
     }
 
     /** The preview as a whole document for a sandboxed iframe's srcdoc (an edited HTML body never runs in the admin page). */
-    private String previewDoc(String name, Language lang) {
-        var mail = sample(name, lang);
+    private String previewDoc(String name, Language lang, MailComposer.Source source, Long memberId) {
+        Optional<Member> member = memberId == null ? Optional.empty() : members.find(new MemberId(memberId));
+        MailComposer.Variables vars = member.map(journeys::previewVariables).orElseGet(() -> new MailComposer.Variables("Anna",
+                "2000000000015", "1250", "Gold", "GIFT-7KQ2-ABCD", journeys.portalLink(), "2027-03-01"));
+        var mail = composer.render(source, name, lang, member.map(Member::id).orElse(new MemberId(0)), "member@example.org", vars, true);
         return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"font-family:sans-serif\"><p><strong>"
                 + org.springframework.web.util.HtmlUtils.htmlEscape(mail.subject()) + "</strong></p><pre style=\"white-space:pre-wrap\">"
-                + org.springframework.web.util.HtmlUtils.htmlEscape(mail.text()) + "</pre><hr>" + (mail.html() == null ? "" : mail.html())
-                + "</body></html>";
+                + org.springframework.web.util.HtmlUtils.htmlEscape(mail.text()) + "</pre><hr>" + mail.html() + "</body></html>";
     }
 
+    /** Saves the source, deletes the edited template (back to the built-in one), or previews the form's source unsaved. */
     @PostMapping("/templates")
     String save(@RequestParam String name, @RequestParam String language, @RequestParam String subject, @RequestParam String text,
-                @RequestParam(required = false) String html, @RequestParam(defaultValue = "save") String action, Model model,
-                RedirectAttributes redirect) {
+                @RequestParam(required = false) String html, @RequestParam(defaultValue = "save") String action,
+                @RequestParam(required = false) Long member, Model model, RedirectAttributes redirect) {
         Language lang = Language.parse(language).orElseThrow(() -> ProblemException.invalid("language", "en, ru, ro or hy"));
+        MailComposer.Source form = new MailComposer.Source(subject, text, html);
         try {
             if ("delete".equals(action)) {
                 templates.delete(name, lang);
                 redirect.addFlashAttribute("notice", "journeys.template.deleted");
                 return "redirect:/admin/journeys";
             }
+            if ("preview".equals(action)) {
+                templates.check(subject, text, html);
+                return editorPage(name, lang, form, member, model);
+            }
             templates.save(name, lang, subject, text, html);
             redirect.addFlashAttribute("notice", "journeys.saved");
-            return "redirect:/admin/journeys/templates?name=" + name + "&language=" + lang.name();
+            return "redirect:/admin/journeys/templates?name=" + name + "&language=" + lang.name() + (member == null ? "" : "&member=" + member);
         } catch (ProblemException e) {
             model.addAttribute("errors", e.violations());
-            model.addAttribute("name", name);
-            model.addAttribute("language", lang);
-            model.addAttribute("edited", templates.find(name, lang).isPresent());
-            model.addAttribute("subject", subject);
-            model.addAttribute("text", text);
-            model.addAttribute("html", html);
-            model.addAttribute("variables", MailTemplates.VARIABLES);
-            model.addAttribute("previewDoc", previewDoc(name, lang));
-            return "journeys/template";
+            return editorPage(name, lang, new MailComposer.Source(subject, text, html), null, model);
         }
-    }
-
-    private io.patron.messaging.Mail sample(String name, Language lang) {
-        if (templates.find(name, lang).isEmpty() && Arrays.stream(Journey.values()).noneMatch(j -> j.mailName().equals(name))) {
-            // A new template of its own (for newsletters): nothing built in to start from.
-            return new io.patron.messaging.Mail(name, null, "member@example.org", "", "", null);
-        }
-        return composer.composeForMember(name, lang, new MemberId(0), "member@example.org", new MailComposer.Variables("Anna",
-                "2000000000015", "1250", "Gold", "GIFT-7KQ2-ABCD", "https://patron.example/portal", "2027-03-01"), true);
     }
 
     /** A member's delivery log: every journey occurrence and every mail, with its state. */
