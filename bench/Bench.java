@@ -32,6 +32,9 @@ import java.util.function.IntFunction;
  *                                          waiting Retry-After after a refusal (429/503) as the till contract
  *                                          asks; successes and refusals apart; with the admin password also
  *                                          the refusals' p99 as Patron's own histogram measured them
+ *   history BASE KEY N                      one member's N sequential 5-line commits; medians of commits 451–500 and of
+ *                                          the last 50, then 50 quotes for that member and 50 for a new one
+ *   members BASE KEY N FILE                 enrols N members through the API, their cards to FILE
  *   ledger-sim BASE KEY ADMIN_PASSWORD SEED OPS CLIENTS MEMBERS ACKED
  *                                          seeded sales, redemptions, returns, adjustments and retries on a
  *                                          few hot members, retried until final; acknowledged receipts to ACKED
@@ -65,6 +68,8 @@ public class Bench {
                     return get(base + "/api/v1/members?cardNumber=" + cards.get(r.nextInt(cards.size())), key);
                 }, 200);
             }
+            case "history" -> history(args[1], args[2], Integer.parseInt(args[3]));
+            case "members" -> enrolMembers(args[1], args[2], Integer.parseInt(args[3]), Path.of(args[4]));
             case "open-commit" -> openLoop(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "overload" -> overload(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     args.length > 6 ? args[6] : null);
@@ -72,6 +77,83 @@ public class Bench {
                     Integer.parseInt(args[6]), Integer.parseInt(args[7]), Path.of(args[8]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
+    }
+
+    static String enrolOne(String base, String key, String email) throws Exception {
+        HttpResponse<String> r = post(base + "/api/v1/members", key, "{\"email\":\"" + email + "\",\"firstName\":\"Bench\",\"language\":\"ru\"}");
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("enrolment failed: " + r.statusCode() + " " + r.body());
+        }
+        var m = java.util.regex.Pattern.compile("\"cardNumber\":\"(\\d+)\"").matcher(r.body());
+        if (!m.find()) {
+            throw new IllegalStateException("no card number in " + r.body());
+        }
+        return m.group(1);
+    }
+
+    static void enrolMembers(String base, String key, int n, Path file) throws Exception {
+        long run = System.currentTimeMillis() % 100_000_000L;
+        List<String> cards = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            cards.add(enrolOne(base, key, "checkout" + run + "x" + i + "@example.org"));
+        }
+        Files.write(file, cards);
+    }
+
+    /**
+     * How a sale's cost grows with the member's history: one member, {@code n} commits one after the
+     * other (medians of commits 451–500 and of the last 50), then 50 quotes for that member and 50 for
+     * a member with no history (medians). Every request must succeed.
+     */
+    static void history(String base, String key, int n) throws Exception {
+        long run = System.currentTimeMillis() % 100_000_000L;
+        String loyal = enrolOne(base, key, "loyal" + run + "@example.org");
+        String fresh = enrolOne(base, key, "fresh" + run + "@example.org");
+        Random r = new Random(20261206);
+        long[] commits = new long[n];
+        for (int i = 0; i < n; i++) {
+            String body = basket("H" + run + "-" + i, loyal, r);
+            long t0 = System.nanoTime();
+            HttpResponse<String> answer = post(base + "/api/v1/purchases", key, body);
+            commits[i] = System.nanoTime() - t0;
+            if (answer.statusCode() != 201) {
+                throw new IllegalStateException("commit " + i + ": " + answer.statusCode() + " " + answer.body());
+            }
+        }
+        long[] loyalQuotes = new long[50];
+        long[] freshQuotes = new long[50];
+        for (int i = 0; i < 50; i++) {
+            // Alternating, so that both see the same machine.
+            loyalQuotes[i] = timed(base + "/api/v1/purchases/quote", key, basket("QL" + run + "-" + i, loyal, r));
+            freshQuotes[i] = timed(base + "/api/v1/purchases/quote", key, basket("QF" + run + "-" + i, fresh, r));
+        }
+        int early = Math.min(500, n);
+        double c500 = median(Arrays.copyOfRange(commits, Math.max(0, early - 50), early));
+        double cLast = median(Arrays.copyOfRange(commits, n - 50, n));
+        double qLoyal = median(loyalQuotes);
+        double qFresh = median(freshQuotes);
+        System.out.printf(java.util.Locale.ROOT, "   commit median after %d purchases: %.2f ms; after %d: %.2f ms; ratio %.2f (target <= 1.2)%n",
+                early, c500, n, cLast, cLast / c500);
+        System.out.printf(java.util.Locale.ROOT, "   quote median, member with %d purchases: %.2f ms; new member: %.2f ms; ratio %.2f (target <= 1.2)%n",
+                n, qLoyal, qFresh, qLoyal / qFresh);
+    }
+
+    private static long timed(String url, String key, String body) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<String> answer = post(url, key, body);
+        long took = System.nanoTime() - t0;
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("quote: " + answer.statusCode() + " " + answer.body());
+        }
+        return took;
+    }
+
+    private static double median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        double mid = sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2.0;
+        return mid / 1_000_000.0;
     }
 
     /**

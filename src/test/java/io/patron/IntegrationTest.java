@@ -35,12 +35,22 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.analytics.initial-delay-millis=86400000",
         "patron.analytics.tiers-initial-delay-millis=86400000",
         "patron.offers.initial-delay-millis=86400000",
-        "patron.offers.profiles-initial-delay-millis=86400000"})
+        "patron.offers.profiles-initial-delay-millis=86400000",
+        // Reactions to events run when a test asks (settle()), not on the dispatcher's timer.
+        "patron.events.initial-delay-millis=86400000"})
 @Import(IntegrationTest.CleanDatabase.class)
 public abstract class IntegrationTest {
 
     public static final String ADMIN_PASSWORD = "test-admin-password-1";
     public static final String DEMO_TILL_KEY = "pt_till_test_demo_store_key_0001";
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.patron.events.internal.EventDispatcher eventDispatcher;
+
+    /** Lets every reaction to what happened so far run (journeys' mails …), as the dispatcher would after the commits. */
+    protected void settle() {
+        eventDispatcher.drain();
+    }
 
     public static boolean onPostgresql() {
         return "postgresql".equals(System.getProperty("patron.test.database"));

@@ -282,40 +282,37 @@ public class Backtests {
         }
     }
 
-    /** What the member brought from before the period, under this programme's ladder. */
+    /**
+     * What the member brought from before the period, under this programme's ladder: the running totals
+     * of their history as they stood at {@code from} (months in the programme's zone; only the months a
+     * window can still reach are kept apart, older ones count in the totals).
+     */
     private Simulation.Prior prior(long memberId, ProgramDefinition definition, OffsetDateTime from) {
         long count = (long) repository.priorTotals(memberId, from)[2];
         if (count == 0 || definition.tiers() == null) {
-            return new Simulation.Prior(List.of(), BigDecimal.ZERO, 0, List.of(), count);
+            return new Simulation.Prior(TierBuckets.empty(), count);
         }
-        ProgramDefinition.Tiers ladder = definition.tiers();
-        OffsetDateTime lookback = from.minusMonths((ladder.basis().rolling() ? ladder.rollingMonths() : 0) + ladder.grace() + 2L);
-        Map<Long, Simulation.Entry> entries = new LinkedHashMap<>();
-        repository.priorPurchases(memberId, lookback, from)
-                .forEach(p -> entries.put(p.id(), new Simulation.Entry(p.at(), p.spend(), p.points())));
-        repository.priorReturns(memberId, lookback, from, from).forEach(r -> {
-            Simulation.Entry e = entries.get(r.purchaseId());
-            if (e != null) {
-                e.returns.add(new Simulation.Back(r.at(), r.spend(), r.points()));
-            }
+        java.time.ZoneId zone = definition.zone();
+        java.time.YearMonth keep = TierBuckets.earliestNeeded(definition.tiers(), TierBuckets.monthOf(from, zone));
+        OffsetDateTime lookback = keep.atDay(1).atStartOfDay(zone).toOffsetDateTime();
+        Object[] before = repository.priorTotals(memberId, lookback);
+        BigDecimal baseSpend = (BigDecimal) before[0];
+        long basePoints = (long) before[1];
+        Map<Long, OffsetDateTime> recent = new LinkedHashMap<>();
+        TierBuckets buckets = new TierBuckets(baseSpend, basePoints, Map.of());
+        repository.priorPurchases(memberId, lookback, from).forEach(p -> {
+            recent.put(p.id(), p.at());
+            buckets.add(TierBuckets.monthOf(p.at(), zone), p.spend(), p.points());
         });
-        BigDecimal baseSpend = BigDecimal.ZERO;
-        long basePoints = 0;
-        List<Simulation.Back> folded = new ArrayList<>();
-        if (!ladder.basis().rolling()) {
-            Object[] before = repository.priorTotals(memberId, lookback);
-            baseSpend = (BigDecimal) before[0];
-            basePoints = (long) before[1];
-            for (var r : repository.priorReturns(memberId, null, lookback, from)) {
-                if (r.at().isBefore(lookback)) {
-                    baseSpend = baseSpend.subtract(r.spend());
-                    basePoints -= r.points();
-                } else {
-                    folded.add(new Simulation.Back(r.at(), r.spend(), r.points()));
-                }
+        for (var r : repository.priorReturns(memberId, null, from, from)) {
+            OffsetDateTime bought = recent.get(r.purchaseId());
+            if (bought != null) {
+                buckets.add(TierBuckets.monthOf(bought, zone), r.spend().negate(), -r.points());
+            } else if (r.purchaseAt() != null && r.purchaseAt().isBefore(lookback)) {
+                buckets.add(TierBuckets.monthOf(r.purchaseAt(), zone), r.spend().negate(), -r.points());
             }
         }
-        return new Simulation.Prior(new ArrayList<>(entries.values()), baseSpend, basePoints, folded, count);
+        return new Simulation.Prior(buckets, count);
     }
 
     @PreDestroy

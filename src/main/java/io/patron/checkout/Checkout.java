@@ -47,8 +47,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,21 +80,28 @@ public class Checkout {
     private final io.patron.segments.Segments segments;
     private final org.springframework.context.MessageSource messages;
     private final TransactionTemplate transactions;
-    private final ApplicationEventPublisher events;
+    private final io.patron.events.Events events;
+    public static final String PURCHASE_RECORDED = "purchase.recorded";
+    public static final String RETURN_RECORDED = "return.recorded";
     private final JsonMapper json;
     private final Clock clock;
     private final int offlineDays;
 
     private final io.patron.checkout.internal.CashierPrompts prompts;
     private final io.patron.checkout.internal.MemberGate memberGate;
+    private final io.patron.checkout.internal.MemberTotals totals;
+    private final io.patron.checkout.internal.GroupCommit groupCommit;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
              RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, io.patron.draws.Draws draws,
              io.patron.segments.Segments segments,
              org.springframework.context.MessageSource messages,
-             TransactionTemplate transactions, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+             TransactionTemplate transactions, io.patron.events.Events events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays, io.patron.checkout.internal.CashierPrompts prompts,
-             io.patron.checkout.internal.MemberGate memberGate) {
+             io.patron.checkout.internal.MemberGate memberGate, io.patron.checkout.internal.MemberTotals totals,
+             io.patron.checkout.internal.GroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
+        this.totals = totals;
         this.prompts = prompts;
         this.memberGate = memberGate;
         this.members = members;
@@ -146,17 +151,25 @@ public class Checkout {
         if (earlier.isPresent()) {
             return replay(earlier.get(), hash);
         }
-        try (io.patron.checkout.internal.MemberGate.Pass pass = memberGate.enter(basket.member() == null ? null
-                : basket.member().cardNumber() != null ? "card:" + basket.member().cardNumber() : "phone:" + basket.member().phone())) {
-            return transactions.execute(status -> record(till.storeId(), till.tillId(), basket, hash, now, null));
-        } catch (DataIntegrityViolationException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_purchases_receipt")) {
-                throw e;
+        String who = basket.member() == null ? null
+                : basket.member().cardNumber() != null ? "card:" + basket.member().cardNumber() : "phone:" + basket.member().phone();
+        try (io.patron.checkout.internal.MemberGate.Pass pass = memberGate.enter(who)) {
+            if (groupCommit.enabled()) {
+                return groupCommit.submit(who == null ? "" : who, () -> record(till.storeId(), till.tillId(), basket, hash, now, null));
             }
-            // The same receipt was committed by a concurrent request: answer as its retry would be answered.
-            return purchases.findByReceipt(till.storeId(), basket.receiptId()).map(p -> replay(p, hash))
-                    .orElseThrow(() -> ProblemException.conflict("REQUEST_IN_PROGRESS",
-                            "This receipt is being recorded by another request; retry in a moment.", null));
+            return transactions.execute(status -> record(till.storeId(), till.tillId(), basket, hash, now, null));
+        } catch (io.patron.checkout.internal.ReceiptTaken | ProblemException e) {
+            // The same receipt was committed by a concurrent request meanwhile (a till's retry racing its
+            // first attempt, which may have changed the balance this one was priced on): answer as the
+            // retry of a recorded sale is answered. Otherwise the refusal stands.
+            Optional<StoredPurchase> recorded = purchases.findByReceipt(till.storeId(), basket.receiptId());
+            if (recorded.isPresent()) {
+                return replay(recorded.get(), hash);
+            }
+            if (e instanceof ProblemException problem) {
+                throw problem;
+            }
+            throw ProblemException.conflict("REQUEST_IN_PROGRESS", "This receipt is being recorded by another request; retry in a moment.", null);
         }
     }
 
@@ -196,14 +209,6 @@ public class Checkout {
             account = ledger.lock(buyer.member().id(), now);
         }
         Member member = buyer == null ? null : buyer.member();
-        if (member != null) {
-            // A retry that waited for this member's lock behind its own first attempt must replay
-            // that attempt, not be priced again against the balance it changed.
-            Optional<StoredPurchase> first = purchases.findByReceipt(storeId, basket.receiptId());
-            if (first.isPresent()) {
-                return replay(first.get(), hash);
-            }
-        }
         ActiveProgram program = programs.active();
         TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
         PurchaseFacts facts = facts(storeId, basket, member, tier, program);
@@ -267,11 +272,17 @@ public class Checkout {
         }
         priced = prompts.complete(priced, member, tier, account, program.definition(), now);
         String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued, tickets));
-        purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
+        if (!purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
                 member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
-                basket.occurredAt(), now, priced, hash, response, tier == null || tier.tier() == null ? null : tier.tier().name()));
+                basket.occurredAt(), now, priced, hash, response, tier == null || tier.tier() == null ? null : tier.tier().name()))) {
+            throw new io.patron.checkout.internal.ReceiptTaken();
+        }
         if (!priced.ruleUses().isEmpty()) {
             ruleUses.record(id, memberId, basket.occurredAt(), priced.ruleUses());
+        }
+        if (member != null) {
+            totals.sold(memberId, TierBuckets.monthOf(basket.occurredAt(), program.definition().zone()),
+                    priced.subtotal().subtract(priced.discountTotal()), priced.pointsEarned(), basket.occurredAt());
         }
         if (priced.pointsRedeemed() > 0) {
             ledger.redeem(member.id(), priced.pointsRedeemed(), id, now);
@@ -287,11 +298,24 @@ public class Checkout {
                 purchases.setReferrer(id, referrer.id().value(), priced.referrerPoints());
             }
         }
-        boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
-                && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))
-                .compareTo(tier.needed()) >= 0;
-        events.publishEvent(new PurchaseCompleted(id, member == null ? null : member.id().value(), storeId, "replay".equals(hash),
-                tier == null || tier.tier() == null ? null : tier.tier().name(), mayHaveMovedUp));
+        if (!"replay".equals(hash)) {
+            // What reacts to the sale (journeys' mails, webhooks …) does so after the commit, from this record.
+            boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
+                    && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))
+                    .compareTo(tier.needed()) >= 0;
+            Map<String, Object> data = new java.util.HashMap<>();
+            data.put("purchaseId", id);
+            data.put("receiptId", basket.receiptId());
+            data.put("total", priced.total().toPlainString());
+            data.put("pointsEarned", priced.pointsEarned());
+            data.put("pointsRedeemed", priced.pointsRedeemed());
+            if (member != null) {
+                data.put("firstPurchase", Long.valueOf(0).equals(facts.member().get("purchaseCount")));
+                data.put("tierBefore", tier == null || tier.tier() == null ? "" : tier.tier().name());
+                data.put("mayHaveMovedUp", mayHaveMovedUp);
+            }
+            events.record(PURCHASE_RECORDED, memberId, storeId, data, now);
+        }
         return new Answer(response, false);
     }
 
@@ -355,10 +379,7 @@ public class Checkout {
         }
         try {
             return transactions.execute(status -> recordReturn(till.storeId(), purchase, request, wanted, hash, now));
-        } catch (DataIntegrityViolationException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("uq_returns_id")) {
-                throw e;
-            }
+        } catch (io.patron.checkout.internal.ReceiptTaken e) {
             return purchases.findReturn(till.storeId(), request.returnId()).map(r -> replayReturn(r, purchaseId, hash))
                     .orElseThrow(() -> ProblemException.conflict("REQUEST_IN_PROGRESS",
                             "This return is being recorded by another request; retry in a moment.", null));
@@ -419,6 +440,8 @@ public class Checkout {
             long forgivenBefore = earlier.stream().mapToLong(StoredReturn::pointsForgiven).sum();
             long pointsDue = Math.max(0, purchase.pointsEarned() - kept.points() - takenBefore);
             reversal = ledger.reverseEarning(member.id(), pointsDue, purchase.id(), returnPk, forgivenBefore, now);
+            totals.returned(purchase.memberId(), TierBuckets.monthOf(purchase.occurredAt(), programs.active().definition().zone()),
+                    will.refundedAmount.subtract(was.refundedAmount), reversal.reversed() + reversal.forgiven());
             ledger.refundRedemption(member.id(), pointsRefunded, purchase.id(), returnPk, now);
             if (purchase.referrerPoints() > 0 && purchase.referrerId() != null && !purchase.referralReversed() && !kept.referral()) {
                 MemberId referrer = current(new MemberId(purchase.referrerId())).id();
@@ -449,10 +472,13 @@ public class Checkout {
                 will.refundedAmount.subtract(was.refundedAmount), will.refundMoney.subtract(was.refundMoney),
                 pointsRefunded, reversal.reversed(), reversal.forgiven(), summary);
         String body = json.writeValueAsString(response);
-        purchases.insertReturn(returnPk, purchase.id(), storeId, request.returnId(), response.occurredAt(), now,
+        if (!purchases.insertReturn(returnPk, purchase.id(), storeId, request.returnId(), response.occurredAt(), now,
                 response.refundMoney(), response.refundedAmount(), reversal.reversed(), reversal.forgiven(), pointsRefunded,
-                hash, body, quantities);
-        events.publishEvent(new GoodsReturned(purchase.id(), returnPk, member == null ? null : member.id().value()));
+                hash, body, quantities)) {
+            throw new io.patron.checkout.internal.ReceiptTaken();
+        }
+        events.record(RETURN_RECORDED, member == null ? null : member.id().value(), storeId, Map.of("purchaseId", purchase.id(),
+                "returnId", request.returnId(), "pointsReversed", reversal.reversed(), "pointsRefunded", pointsRefunded), now);
         return new Answer(body, false);
     }
 
@@ -588,8 +614,9 @@ public class Checkout {
         long count = -1;
         if (knownCount != null) {
             count = knownCount;
-        } else if (member != null && (needs.purchaseCount() || member.referredBy() != null && program.definition().referral() != null)) {
-            count = purchases.purchaseCount(member.id().value());
+        } else if (member != null) {
+            // One row by its key: the rules, the referral bonus and the first-purchase journey all use it.
+            count = totals.purchases(member.id().value());
         }
         List<String> inSegments = List.of();
         if (member != null && !needs.segments().isEmpty()) {

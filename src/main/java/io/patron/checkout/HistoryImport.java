@@ -85,6 +85,7 @@ public class HistoryImport {
     private static final int REPLAYED_RECEIPTS_PER_TRANSACTION = 50;
 
     private final PurchaseRepository purchases;
+    private final io.patron.checkout.internal.MemberTotals totals;
     private final Members members;
     private final Programs programs;
     private final Checkout checkout;
@@ -93,7 +94,8 @@ public class HistoryImport {
     private final Clock clock;
 
     HistoryImport(PurchaseRepository purchases, Members members, Programs programs, Checkout checkout,
-                  TransactionTemplate transactions, JsonMapper json, Clock clock) {
+                  TransactionTemplate transactions, JsonMapper json, Clock clock, io.patron.checkout.internal.MemberTotals totals) {
+        this.totals = totals;
         this.purchases = purchases;
         this.members = members;
         this.programs = programs;
@@ -409,6 +411,10 @@ public class HistoryImport {
             purchases.insert(new PurchaseRepository.NewPurchase(id, run.store, null, receipt.id(),
                     member == null ? null : member.id().value(), null, receipt.at(), OffsetDateTime.now(clock), history,
                     "history-import", response, null));
+            if (member != null) {
+                totals.sold(member.id().value(), TierBuckets.monthOf(receipt.at(), run.program.definition().zone()), history.subtotal(), 0,
+                        receipt.at());
+            }
         }
         run.purchases++;
         run.purchaseLines += receipt.rows().size();
@@ -489,6 +495,8 @@ public class HistoryImport {
                                 e.getValue(), null)).toList(), money, money, 0, 0, 0, null));
                 purchases.insertReturn(pk, purchaseId, run.store, returnId, receipt.at(), OffsetDateTime.now(clock), money, money,
                         0, 0, 0, "history-import", response, entry.getValue());
+                purchases.find(purchaseId).filter(p -> p.memberId() != null).ifPresent(p -> totals.returned(p.memberId(),
+                        TierBuckets.monthOf(p.occurredAt(), run.program.definition().zone()), money, 0));
             }
             run.returns++;
         }

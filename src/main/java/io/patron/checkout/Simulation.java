@@ -4,7 +4,6 @@ import io.patron.checkout.internal.Pricing;
 import io.patron.checkout.internal.PurchaseFacts;
 import io.patron.checkout.internal.PurchaseRepository.StoredLine;
 import io.patron.checkout.internal.PurchaseRepository.StoredPurchase;
-import io.patron.checkout.internal.PurchaseRepository.Window;
 import io.patron.checkout.internal.RuleLimits;
 import io.patron.ledger.PointsAccount;
 import io.patron.members.Member;
@@ -13,6 +12,7 @@ import io.patron.program.ProgramDefinition;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,25 +66,8 @@ final class Simulation {
         return definition;
     }
 
-    /** What a member brought from before the simulated period: tier measure, purchase count. */
-    record Prior(List<Entry> entries, BigDecimal baseSpend, long basePoints, List<Back> foldedReturns, long purchaseCount) {
-    }
-
-    /** A purchase counted in a tier measure: its value, points, and what came back (with when). */
-    static final class Entry {
-        final OffsetDateTime at;
-        final BigDecimal spend;
-        final long points;
-        final List<Back> returns = new ArrayList<>();
-
-        Entry(OffsetDateTime at, BigDecimal spend, long points) {
-            this.at = at;
-            this.spend = spend;
-            this.points = points;
-        }
-    }
-
-    record Back(OffsetDateTime at, BigDecimal spend, long points) {
+    /** What a member brought from before the simulated period: the running totals of their history, purchase count. */
+    record Prior(TierBuckets buckets, long purchaseCount) {
     }
 
     /** Prices one recorded sale under this programme and books what it gives. */
@@ -96,7 +79,7 @@ final class Simulation {
         PurchaseFacts facts;
         if (state != null) {
             state.expire(at, this);
-            tier = Tiers.status(definition, at, state::measure, null);
+            tier = Tiers.status(definition, at, state.buckets, null);
             account = state.account(at);
             facts = PurchaseFacts.of(basket, member, tier, storeZone, storeCode, state.purchaseCount);
         } else {
@@ -132,7 +115,8 @@ final class Simulation {
         memberReceipts++;
         state.bought = true;
         state.purchaseCount++;
-        state.entries.add(new Entry(at, priced.subtotal().subtract(priced.discountTotal()), priced.pointsEarned()));
+        YearMonth month = TierBuckets.monthOf(at, definition.zone());
+        state.buckets.add(month, priced.subtotal().subtract(priced.discountTotal()), priced.pointsEarned());
         var earning = definition.earning();
         OffsetDateTime availableFrom = at.plusDays(earning.pendingDays());
         OffsetDateTime expiresAt = at.plusMonths(earning.expiryMonths());
@@ -143,7 +127,7 @@ final class Simulation {
         Long referrerId = null;
         if (priced.referrerPoints() > 0 && member.referredBy() != null) {
             referrerId = member.referredBy().value();
-            MemberState referrer = members.computeIfAbsent(referrerId, id -> new MemberState(null, new Prior(List.of(), BigDecimal.ZERO, 0, List.of(), 0)));
+            MemberState referrer = members.computeIfAbsent(referrerId, id -> new MemberState(null, new Prior(TierBuckets.empty(), 0)));
             referrer.expire(at, this);
             referrer.earn(purchaseId, priced.referrerPoints(), availableFrom, expiresAt);
             pointsIssued += priced.referrerPoints();
@@ -156,7 +140,7 @@ final class Simulation {
         }
         sales.put(purchaseId, new Sale(member, new StoredPurchase(purchaseId, 0, basket.receiptId(), member.id().value(),
                 at, priced.pointsRedeemed(), priced.pointsValue(), priced.pointsEarned(), priced.eligiblePaid(), "", "",
-                referrerId, referrerId == null ? 0 : priced.referrerPoints(), program.version(), null, false), lines, state.entries.getLast(),
+                referrerId, referrerId == null ? 0 : priced.referrerPoints(), program.version(), null, false), lines, month,
                 basket.lines(), tier, state.purchaseCount - 1, storeZone, storeCode));
         forgetOldSales(at);
     }
@@ -190,7 +174,7 @@ final class Simulation {
         sale.forgiven += reversal[1];
         sale.taken += reversal[0] + reversal[1];
         pointsReversed += reversal[0];
-        sale.entry.returns.add(new Back(at, will.refundedAmount().subtract(was.refundedAmount()), reversal[0] + reversal[1]));
+        state.buckets.add(sale.month, will.refundedAmount().subtract(was.refundedAmount()).negate(), -(reversal[0] + reversal[1]));
         if (sale.purchase.referrerPoints() > 0 && !sale.referralReversed && !kept.referral()) {
             sale.referralReversed = true;
             MemberState referrer = members.get(sale.purchase.referrerId());
@@ -270,7 +254,7 @@ final class Simulation {
             state.expire(end, this);
             liability += state.lots.stream().mapToLong(l -> l.remaining).sum();
             if (state.bought && definition.tiers() != null) {
-                TierStatus status = Tiers.status(definition, end, state::measure, null);
+                TierStatus status = Tiers.status(definition, end, state.buckets, null);
                 tiers.merge(status.tier().name(), 1L, Long::sum);
             }
         }
@@ -317,7 +301,7 @@ final class Simulation {
         final Member member;
         final StoredPurchase purchase;
         final List<StoredLine> lines;
-        final Entry entry;
+        final YearMonth month;
         final List<Basket.BasketLine> basketLines;
         final TierStatus tier;
         final long countBefore;
@@ -328,12 +312,12 @@ final class Simulation {
         long taken;
         boolean referralReversed;
 
-        Sale(Member member, StoredPurchase purchase, List<StoredLine> lines, Entry entry, List<Basket.BasketLine> basketLines,
+        Sale(Member member, StoredPurchase purchase, List<StoredLine> lines, YearMonth month, List<Basket.BasketLine> basketLines,
              TierStatus tier, long countBefore, ZoneId zone, String storeCode) {
             this.member = member;
             this.purchase = purchase;
             this.lines = lines;
-            this.entry = entry;
+            this.month = month;
             this.basketLines = basketLines;
             this.tier = tier;
             this.countBefore = countBefore;
@@ -362,71 +346,17 @@ final class Simulation {
     /** A member as the simulation knows them: their tier measure, lots, cap uses. */
     private final class MemberState {
         final Member member;
-        final List<Entry> entries = new ArrayList<>();
         final List<Lot> lots = new ArrayList<>();
         final Map<String, List<OffsetDateTime>> uses = new HashMap<>();
-        final List<Back> foldedReturns = new ArrayList<>();
-        BigDecimal baseSpend;
-        long basePoints;
+        final TierBuckets buckets;
         long purchaseCount;
         long lotOrder;
         boolean bought;
 
         MemberState(Member member, Prior prior) {
             this.member = member;
-            this.entries.addAll(prior.entries());
-            this.baseSpend = prior.baseSpend();
-            this.basePoints = prior.basePoints();
-            this.foldedReturns.addAll(prior.foldedReturns());
+            this.buckets = prior.buckets();
             this.purchaseCount = prior.purchaseCount();
-        }
-
-        /**
-         * The qualifying measure per window, as {@code PurchaseRepository.qualifying} computes it in
-         * the database. Purchases older than every window's start are folded into the base (all-time
-         * ladders) or dropped (rolling ones), so memory follows recent activity only.
-         */
-        List<BigDecimal> measure(List<Window> windows) {
-            boolean points = definition.tiers().basis().points();
-            OffsetDateTime earliest = windows.stream().map(w -> w.from() == null ? w.to() : w.from()).min(Comparator.naturalOrder()).orElseThrow();
-            boolean allTime = windows.getFirst().from() == null;
-            Iterator<Entry> it = entries.iterator();
-            while (it.hasNext()) {
-                Entry e = it.next();
-                if (!e.at.isBefore(earliest)) {
-                    continue;
-                }
-                if (allTime) {
-                    baseSpend = baseSpend.add(e.spend);
-                    basePoints += e.points;
-                    foldedReturns.addAll(e.returns);
-                }
-                it.remove();
-            }
-            List<BigDecimal> result = new ArrayList<>();
-            for (Window w : windows) {
-                BigDecimal sum = BigDecimal.ZERO;
-                if (w.from() == null) {
-                    sum = points ? BigDecimal.valueOf(basePoints) : baseSpend;
-                    for (Back b : foldedReturns) {
-                        if (b.at().isBefore(w.to())) {
-                            sum = sum.subtract(points ? BigDecimal.valueOf(b.points()) : b.spend());
-                        }
-                    }
-                }
-                for (Entry e : entries) {
-                    if ((w.from() == null || !e.at.isBefore(w.from())) && e.at.isBefore(w.to())) {
-                        sum = sum.add(points ? BigDecimal.valueOf(e.points) : e.spend);
-                        for (Back b : e.returns) {
-                            if (b.at().isBefore(w.to())) {
-                                sum = sum.subtract(points ? BigDecimal.valueOf(b.points()) : b.spend());
-                            }
-                        }
-                    }
-                }
-                result.add(sum);
-            }
-            return result;
         }
 
         PointsAccount account(OffsetDateTime at) {

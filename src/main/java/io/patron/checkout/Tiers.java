@@ -7,34 +7,33 @@ import io.patron.common.ProblemException;
 import io.patron.members.MemberId;
 import io.patron.program.ProgramDefinition;
 import java.math.BigDecimal;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Derives a member's tier from their purchase history (never stored, so a replay or a back-test gives
- * the same answer). The qualifying measure is the value of their purchases after discounts less what
- * came back, or the points they earned less the points taken back, over all time or the programme's
- * rolling window. A sale counts from the next receipt on. A fall is only checked at month starts: the
- * tier held is the highest of the one the measure reaches now and the ones it reached at the start of
- * this month and of the {@code graceMonths} months before. A manual tier floor (VIP) with an expiry
- * lifts the member to at least that tier.
+ * Derives a member's tier from the running totals of their history ({@link TierBuckets}: never a tier
+ * stored, so a replay or a back-test gives the same answer). The qualifying measure is the value of
+ * their purchases after discounts less what came back, or the points they earned less the points taken
+ * back, over all time or the programme's rolling window of calendar months. A sale counts from the next
+ * receipt on. A fall is only checked at month starts: the tier held is the highest of the one the
+ * measure reaches now and the ones it reached at the start of this month and of the {@code graceMonths}
+ * months before. A manual tier floor (VIP) with an expiry lifts the member to at least that tier.
  */
 @Service
 public class Tiers {
 
     private final PurchaseRepository purchases;
+    private final io.patron.checkout.internal.MemberTotals totals;
     private final AuditLog audit;
     private final java.time.Clock clock;
 
-    Tiers(PurchaseRepository purchases, AuditLog audit, java.time.Clock clock) {
+    Tiers(PurchaseRepository purchases, io.patron.checkout.internal.MemberTotals totals, AuditLog audit, java.time.Clock clock) {
         this.purchases = purchases;
+        this.totals = totals;
         this.audit = audit;
         this.clock = clock;
     }
@@ -45,23 +44,21 @@ public class Tiers {
         if (ladder == null || ladder.levels().isEmpty()) {
             return null;
         }
-        return status(program, now, windows -> purchases.qualifying(member.value(), ladder.basis().points(), windows),
-                purchases.tierFloor(member.value(), now).orElse(null));
+        TierBuckets buckets = totals.buckets(member.value(), TierBuckets.earliestNeeded(ladder, TierBuckets.monthOf(now, program.zone())));
+        return status(program, now, buckets, purchases.tierFloor(member.value(), now).orElse(null));
     }
 
     /**
-     * The status from any source of the measure: {@code measure} answers the qualifying measure in
-     * each window (the database for live sales, memory for a back-test); {@code floor} is a manual
-     * tier in force (name and expiry) or null.
+     * The status from a member's running totals (the database's for live sales, memory's for a
+     * back-test); {@code floor} is a manual tier in force (name and expiry) or null.
      */
-    public static TierStatus status(ProgramDefinition program, OffsetDateTime now,
-                                    Function<List<PurchaseRepository.Window>, List<BigDecimal>> measure,
+    public static TierStatus status(ProgramDefinition program, OffsetDateTime now, TierBuckets buckets,
                                     Map.Entry<String, OffsetDateTime> floor) {
         ProgramDefinition.Tiers ladder = program.tiers();
         if (ladder == null || ladder.levels().isEmpty()) {
             return null;
         }
-        List<BigDecimal> measures = measure.apply(windows(program, now));
+        List<BigDecimal> measures = buckets.measures(program, now);
         BigDecimal current = measures.getFirst().max(BigDecimal.ZERO);
         ProgramDefinition.Tier tier = ladder.levelFor(current);
         for (BigDecimal held : measures) {
@@ -78,19 +75,6 @@ public class Tiers {
         return new TierStatus(current, tier, next, needed, ladder.basis().points(), vipUntil);
     }
 
-    /** The windows of the qualifying measure: now, and the start of this month and of the grace months before it. */
-    private static List<PurchaseRepository.Window> windows(ProgramDefinition program, OffsetDateTime now) {
-        ProgramDefinition.Tiers ladder = program.tiers();
-        List<OffsetDateTime> checkpoints = new ArrayList<>();
-        checkpoints.add(now);
-        LocalDate month = now.atZoneSameInstant(program.zone()).toLocalDate().withDayOfMonth(1);
-        for (int i = 0; i <= ladder.grace(); i++) {
-            checkpoints.add(month.minusMonths(i).atStartOfDay(program.zone()).toOffsetDateTime());
-        }
-        return checkpoints.stream().map(c -> new PurchaseRepository.Window(
-                ladder.basis().rolling() ? c.minusMonths(ladder.rollingMonths()) : null, c)).toList();
-    }
-
     /** How many members {@link #statuses} takes at once. */
     public static final int MEMBERS_AT_ONCE = PurchaseRepository.MEMBERS_PER_QUERY;
 
@@ -103,11 +87,14 @@ public class Tiers {
         if (ladder == null || ladder.levels().isEmpty()) {
             return Map.of();
         }
-        Map<Long, List<BigDecimal>> measures = purchases.qualifying(memberIds, ladder.basis().points(), windows(program, now));
+        if (memberIds.size() > MEMBERS_AT_ONCE) {
+            throw new IllegalArgumentException("at most " + MEMBERS_AT_ONCE + " members at once");
+        }
+        Map<Long, TierBuckets> buckets = totals.buckets(memberIds, TierBuckets.earliestNeeded(ladder, TierBuckets.monthOf(now, program.zone())));
         Map<Long, Map.Entry<String, OffsetDateTime>> floors = purchases.tierFloors(memberIds, now);
         Map<Long, TierStatus> statuses = new java.util.HashMap<>();
         for (long id : memberIds) {
-            statuses.put(id, status(program, now, w -> measures.get(id), floors.get(id)));
+            statuses.put(id, status(program, now, buckets.get(id), floors.get(id)));
         }
         return statuses;
     }

@@ -1,7 +1,6 @@
 package io.patron.journeys;
 
 import io.patron.audit.AuditLog;
-import io.patron.checkout.PurchaseCompleted;
 import io.patron.checkout.TierStatus;
 import io.patron.checkout.Tiers;
 import io.patron.common.Callers;
@@ -182,29 +181,58 @@ public class Journeys {
 
     // --- triggered by events, in the event's transaction
 
-    @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void on(MemberEnrolled enrolled) {
-        if (enrolled.channel() == EnrolmentChannel.PORTAL || enrolled.channel() == EnrolmentChannel.IMPORT) {
+    /**
+     * The journeys' reaction to what happened, after it was committed: the welcome for a new member,
+     * thanks after the first purchase and the tier upgrade. Each mail is sent once (its occurrence is
+     * the key of its journey send), however often the event comes.
+     */
+    @org.springframework.stereotype.Component
+    static class Reaction implements io.patron.events.EventReaction {
+        private final Journeys journeys;
+
+        Reaction(Journeys journeys) {
+            this.journeys = journeys;
+        }
+
+        @Override
+        public String name() {
+            return "journeys";
+        }
+
+        @Override
+        public boolean wants(String type) {
+            return type.equals(Members.MEMBER_ENROLLED) || type.equals(io.patron.checkout.Checkout.PURCHASE_RECORDED);
+        }
+
+        @Override
+        public void on(io.patron.events.Event event) {
+            if (event.memberId() == null) {
+                return;
+            }
+            if (event.type().equals(Members.MEMBER_ENROLLED)) {
+                journeys.welcome(new MemberId(event.memberId()), EnrolmentChannel.valueOf(event.text("channel")));
+            } else {
+                journeys.purchased(event);
+            }
+        }
+    }
+
+    void welcome(MemberId memberId, EnrolmentChannel channel) {
+        if (channel == EnrolmentChannel.PORTAL || channel == EnrolmentChannel.IMPORT) {
             return;
         }
         JourneySettings s = settings(Journey.WELCOME);
         if (s == null || !s.enabled()) {
             return;
         }
-        members.find(enrolled.memberId()).ifPresent(m -> send(Journey.WELCOME, m, "welcome", vars(m, "", publicUrl.url("/portal"), ""), false));
+        members.find(memberId).ifPresent(m -> send(Journey.WELCOME, m, "welcome", vars(m, "", publicUrl.url("/portal"), ""), false));
     }
 
-    @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void on(PurchaseCompleted purchase) {
-        if (purchase.memberId() == null || purchase.history()) {
-            return;
-        }
+    void purchased(io.patron.events.Event purchase) {
         JourneySettings first = settings(Journey.FIRST_PURCHASE);
         JourneySettings upgrade = settings(Journey.TIER_UPGRADE);
-        boolean wantFirst = first != null && first.enabled();
-        boolean wantUpgrade = upgrade != null && upgrade.enabled() && purchase.mayHaveMovedUp();
+        boolean wantFirst = first != null && first.enabled() && purchase.flag("firstPurchase");
+        boolean wantUpgrade = upgrade != null && upgrade.enabled() && purchase.flag("mayHaveMovedUp");
         if (!wantFirst && !wantUpgrade) {
             return;
         }
@@ -213,15 +241,14 @@ public class Journeys {
             return;
         }
         Member m = found.get();
-        if (wantFirst && jdbc.sql("SELECT COUNT(*) FROM (SELECT 1 FROM purchases WHERE member_id = :m LIMIT 2) x")
-                .param("m", m.id().value()).query(Long.class).single() == 1) {
+        if (wantFirst) {
             send(Journey.FIRST_PURCHASE, m, "first", vars(m, "", publicUrl.url("/portal"), ""), false);
         }
         if (wantUpgrade) {
             ProgramDefinition program = programs.active().definition();
             TierStatus after = tiers.status(m.id(), program, OffsetDateTime.now(clock));
-            if (after.tier() != null && rank(program, after.tier().name()) > rank(program, purchase.tierBefore())) {
-                send(Journey.TIER_UPGRADE, m, "tier:" + after.tier().name() + ":" + purchase.purchaseId(),
+            if (after != null && after.tier() != null && rank(program, after.tier().name()) > rank(program, purchase.text("tierBefore"))) {
+                send(Journey.TIER_UPGRADE, m, "tier:" + after.tier().name() + ":" + purchase.number("purchaseId"),
                         vars(m, "", publicUrl.url("/portal"), after.tier().name()), false);
             }
         }

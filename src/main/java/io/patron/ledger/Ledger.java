@@ -45,31 +45,65 @@ public class Ledger {
     /** Locks the member's account until the transaction ends and returns their points at {@code now}. */
     @Transactional(propagation = Propagation.MANDATORY)
     public PointsAccount lock(MemberId member, OffsetDateTime now) {
-        repository.lockAccount(member.value(), now);
-        return account(member, now);
+        return figures(member, repository.lockAccount(member.value(), now), now, true);
     }
 
-    /** The member's points at {@code now}, derived from the lots (expired lots never count as available). */
+    /**
+     * The member's points at {@code now}. Derived from the open lots (expired lots never count as
+     * available), through the figures the account row keeps while they hold: a sale reads one row
+     * whatever the member's history. Only a locked read stores figures it had to work out again, so a
+     * reader can never put back figures older than a sale's.
+     */
     public PointsAccount account(MemberId member, OffsetDateTime now) {
+        return figures(member, repository.accountRow(member.value()).orElse(LedgerRepository.AccountRow.EMPTY), now, false);
+    }
+
+    private PointsAccount figures(MemberId member, LedgerRepository.AccountRow row, OffsetDateTime now, boolean locked) {
+        OffsetDateTime horizon = now.plusDays(EXPIRING_WINDOW_DAYS);
+        if (row.validAt(now)) {
+            List<Lot> expiring = row.expiryFrom() == null || row.expiryFrom().isAfter(horizon) ? List.of()
+                    : repository.expiringLots(member.value(), now, horizon);
+            return new PointsAccount(row.balance(), row.available(), row.pending(), expiring(expiring, now, horizon));
+        }
         long available = 0;
         long pending = 0;
         long total = 0;
-        Map<LocalDate, Long> expiring = new TreeMap<>();
-        OffsetDateTime horizon = now.plusDays(EXPIRING_WINDOW_DAYS);
-        for (Lot lot : repository.openLots(member.value())) {
+        OffsetDateTime until = NEVER;
+        OffsetDateTime expiryFrom = null;
+        List<Lot> lots = repository.openLots(member.value());
+        for (Lot lot : lots) {
             total += lot.remaining();
             if (lot.availableAt(now)) {
                 available += lot.remaining();
             } else if (lot.pendingAt(now)) {
                 pending += lot.remaining();
             }
+            if (lot.availableFrom().isAfter(now) && lot.availableFrom().isBefore(until)) {
+                until = lot.availableFrom();
+            }
+            if (lot.expiresAt().isAfter(now) && lot.expiresAt().isBefore(until)) {
+                until = lot.expiresAt();
+            }
+            if (lot.remaining() > 0 && lot.expiresAt().isAfter(now) && (expiryFrom == null || lot.expiresAt().isBefore(expiryFrom))) {
+                expiryFrom = lot.expiresAt();
+            }
+        }
+        if (locked) {
+            repository.storeFigures(member.value(), available, pending, now, until, expiryFrom);
+        }
+        return new PointsAccount(total, available, pending, expiring(lots, now, horizon));
+    }
+
+    private static List<PointsAccount.Expiring> expiring(List<Lot> lots, OffsetDateTime now, OffsetDateTime horizon) {
+        Map<LocalDate, Long> expiring = new TreeMap<>();
+        for (Lot lot : lots) {
             if (lot.remaining() > 0 && lot.expiresAt().isAfter(now) && !lot.expiresAt().isAfter(horizon)) {
                 expiring.merge(lot.expiresAt().toLocalDate(), lot.remaining(), Long::sum);
             }
         }
         List<PointsAccount.Expiring> soon = new ArrayList<>();
         expiring.forEach((date, points) -> soon.add(new PointsAccount.Expiring(points, date)));
-        return new PointsAccount(total, available, pending, soon);
+        return soon;
     }
 
     /** Credits earned points as a lot that matures at {@code availableFrom} and expires at {@code expiresAt}. */
@@ -95,8 +129,12 @@ public class Ledger {
         long transfer = repository.transfer(null, ProgramAccount.ISSUED, member.value(), null, points,
                 code, purchaseId, null, null, null, now);
         long lot = repository.insertLot(member.value(), transfer, purchaseId, points, availableFrom, expiresAt, now);
-        settleDebts(member, lot, points, transfer, now);
-        repository.addToBalance(member.value(), points);
+        if (settleDebts(member, lot, points, transfer, now)) {
+            repository.addToBalance(member.value(), points);
+        } else {
+            // The common case, a plain earn: the figures take the new lot in without reading the others.
+            repository.addEarned(member.value(), points, availableFrom, expiresAt, now);
+        }
     }
 
     /**
@@ -104,9 +142,10 @@ public class Ledger {
      * holds only the rest. Otherwise points could expire while the debt stayed, and the member would
      * lose them twice.
      */
-    private void settleDebts(MemberId member, long lotId, long points, long transfer, OffsetDateTime now) {
+    private boolean settleDebts(MemberId member, long lotId, long points, long transfer, OffsetDateTime now) {
         long left = points;
-        for (Lot debt : repository.debts(member.value())) {
+        boolean settled = false;
+        for (Lot debt : repository.debts(member.value(), NEVER)) {
             if (left == 0) {
                 break;
             }
@@ -114,7 +153,9 @@ public class Ledger {
             repository.moveLot(debt.id(), transfer, settle, "SETTLE", now);
             repository.moveLot(lotId, transfer, -settle, "SETTLE", now);
             left -= settle;
+            settled = true;
         }
+        return settled;
     }
 
     /**
@@ -130,7 +171,7 @@ public class Ledger {
         if (left > 0) {
             throw new IllegalStateException("redeemed " + points + " points with only " + (points - left) + " available");
         }
-        repository.addToBalance(member.value(), -points);
+        repository.addSpent(member.value(), points, now);
     }
 
     /**
@@ -405,22 +446,38 @@ public class Ledger {
      */
     private long consume(MemberId member, long points, long transfer, OffsetDateTime now, boolean pendingFirst, String kind) {
         long left = points;
-        List<Lot> lots = repository.openLots(member.value());
-        List<Lot> order = new ArrayList<>();
         if (pendingFirst) {
-            lots.stream().filter(l -> l.remaining() > 0 && l.pendingAt(now)).forEach(order::add);
+            for (Lot lot : repository.openLots(member.value())) {
+                if (left == 0) {
+                    break;
+                }
+                if (lot.remaining() > 0 && lot.pendingAt(now)) {
+                    long take = Math.min(left, lot.remaining());
+                    repository.moveLot(lot.id(), transfer, -take, kind, now);
+                    left -= take;
+                }
+            }
         }
-        lots.stream().filter(l -> l.remaining() > 0 && l.availableAt(now)).forEach(order::add);
-        for (Lot lot : order) {
-            if (left == 0) {
+        // Available lots a chunk at a time: a spend reads only the lots it takes from (a lot emptied closes
+        // and drops out of the next chunk).
+        while (left > 0) {
+            List<Lot> chunk = repository.availableLots(member.value(), now, CONSUME_CHUNK);
+            for (Lot lot : chunk) {
+                if (left == 0) {
+                    break;
+                }
+                long take = Math.min(left, lot.remaining());
+                repository.moveLot(lot.id(), transfer, -take, kind, now);
+                left -= take;
+            }
+            if (chunk.size() < CONSUME_CHUNK) {
                 break;
             }
-            long take = Math.min(left, lot.remaining());
-            repository.moveLot(lot.id(), transfer, -take, kind, now);
-            left -= take;
         }
         return left;
     }
+
+    private static final int CONSUME_CHUNK = 20;
 
     private static void requirePositive(long points) {
         if (points <= 0) {

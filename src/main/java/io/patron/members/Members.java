@@ -36,11 +36,16 @@ public class Members {
     private final MemberSearch search;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
+    private final io.patron.events.Events durableEvents;
     private final List<PersonalData> personalData;
     private final Clock clock;
 
+    /** A member was enrolled (the durable event, for what reacts after the commit). */
+    public static final String MEMBER_ENROLLED = "member.enrolled";
+
     Members(MemberRepository repository, MemberRules rules, MemberSearch search, AuditLog audit,
-            ApplicationEventPublisher events, List<PersonalData> personalData, Clock clock) {
+            ApplicationEventPublisher events, io.patron.events.Events durableEvents, List<PersonalData> personalData, Clock clock) {
+        this.durableEvents = durableEvents;
         this.repository = repository;
         this.rules = rules;
         this.search = search;
@@ -91,6 +96,7 @@ public class Members {
                 referredBy == null ? null : new MemberId(referredBy), storeId, channel, null, now, now, 0);
         audit.record("MEMBER_ENROLLED", "member", id, null, member);
         events.publishEvent(new MemberEnrolled(id, channel));
+        durableEvents.record(MEMBER_ENROLLED, id.value(), storeId, Map.of("channel", channel.name()), now);
         return new Enrolment(member, card);
     }
 

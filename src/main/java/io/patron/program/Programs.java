@@ -45,8 +45,11 @@ public class Programs {
     private final AuditLog audit;
     private volatile Cached cached;
 
+    private final org.springframework.context.ApplicationEventPublisher events;
+
     Programs(ProgramRepository repository, JsonMapper json, Clock clock, PlatformTransactionManager transactions,
-             AuditLog audit) {
+             AuditLog audit, org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.audit = audit;
         this.repository = repository;
         this.json = json;
@@ -105,9 +108,10 @@ public class Programs {
         ProgramVersion target = repository.version(version)
                 .orElseThrow(() -> ProblemException.notFound("PROGRAM_VERSION_NOT_FOUND", "No programme version " + version + "."));
         int before = repository.activeVersion().orElse(0);
-        check(repository.document(version));
+        ProgramDefinition definition = check(repository.document(version));
         repository.activate(version, OffsetDateTime.now(clock));
         cached = null;
+        events.publishEvent(new ProgramActivated(version, definition.zone().getId()));
         audit.record("PROGRAM_VERSION_ACTIVATED", "program", version, Map.of("activeVersion", before),
                 Map.of("activeVersion", version));
         return repository.version(target.version()).orElseThrow();

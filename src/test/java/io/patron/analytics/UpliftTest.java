@@ -89,6 +89,7 @@ class UpliftTest extends IntegrationTest {
                 cards.put(m.path("id").asLong(), m.path("cardNumber").asString());
                 buy(till, m.path("cardNumber").asString());
             }
+            settle();
             long mailed = 0;
             long held = 0;
             for (var e : cards.entrySet()) {
@@ -207,6 +208,7 @@ class UpliftTest extends IntegrationTest {
         // A marketing journey records them as set aside, with no mail.
         long someone = aside.getFirst();
         buy(till, cards.get(someone));
+        settle();
         assertThat(jdbc.sql("SELECT status FROM journey_sends WHERE kind = 'FIRST_PURCHASE' AND member_id = :m").param("m", someone)
                 .query(String.class).single()).isEqualTo("PROGRAM_HOLDOUT");
 

@@ -148,6 +148,7 @@ class JourneyAdminTest extends IntegrationTest {
         try {
             var enrolled = io.patron.Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", io.patron.Api.json(Map.of(
                     "firstName", "Տիգրան", "email", io.patron.TestData.email(), "language", "hy"))).json();
+            settle();
             String text = jdbc.sql("SELECT body_text FROM mail_outbox WHERE member_id = :m AND kind = 'journey-welcome'")
                     .param("m", enrolled.path("id").asLong()).query(String.class).single();
             assertThat(text).contains("Տիգրան").contains(enrolled.path("cardNumber").asString()).contains("Մեր խանութը բաց է ամեն օր։")

@@ -112,6 +112,7 @@ class JourneysTest extends IntegrationTest {
 
     /** Journey occurrences of a member: kind → status. */
     private Map<String, List<String>> sends(long member) {
+        settle();
         Map<String, List<String>> out = new LinkedHashMap<>();
         jdbc.sql("SELECT kind, status FROM journey_sends WHERE member_id = :m ORDER BY id").param("m", member)
                 .query((rs, i) -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2))).list();
@@ -120,6 +121,7 @@ class JourneysTest extends IntegrationTest {
 
     /** The member's journey mails but draw results (other tests may draw a draw the member has tickets in). */
     private List<String> mailKinds(long member) {
+        settle();
         return jdbc.sql("SELECT kind FROM mail_outbox WHERE member_id = :m AND kind <> 'journey-draw-results' ORDER BY id")
                 .param("m", member).query(String.class).list();
     }

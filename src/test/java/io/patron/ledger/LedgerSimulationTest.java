@@ -129,6 +129,49 @@ class LedgerSimulationTest extends IntegrationTest {
             checkModel("step " + step + " (" + what + ")");
         }
         assertThat(purchases).as("the simulation recorded purchases").isNotEmpty();
+        assertThat(totals()).as("the running totals the sales and returns kept").isEqualTo(totalsRecomputed());
+    }
+
+    @Autowired javax.sql.DataSource dataSource;
+
+    /** Every member's totals and months as the tables hold them, as text rows in a stable order. */
+    private List<String> totals() {
+        List<String> rows = new ArrayList<>(jdbc.sql("SELECT member_id, purchases, spend, points FROM member_totals ORDER BY member_id")
+                .query((rs, i) -> rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getBigDecimal(3).stripTrailingZeros().toPlainString() + " "
+                        + rs.getLong(4)).list());
+        rows.addAll(jdbc.sql("SELECT member_id, month_start, spend, points FROM member_months WHERE spend <> 0 OR points <> 0 ORDER BY member_id, month_start")
+                .query((rs, i) -> rs.getLong(1) + " " + rs.getObject(2, java.time.LocalDate.class) + " "
+                        + rs.getBigDecimal(3).stripTrailingZeros().toPlainString() + " " + rs.getLong(4)).list());
+        return rows;
+    }
+
+    /** The same worked out again from the purchases and returns, in a transaction rolled back after. */
+    private List<String> totalsRecomputed() throws Exception {
+        try (var c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                io.patron.checkout.internal.MemberTotalsRebuild.rebuild(c, programs.active().definition().zone());
+                List<String> rows = new ArrayList<>();
+                try (var st = c.createStatement()) {
+                    try (var rs = st.executeQuery("SELECT member_id, purchases, spend, points FROM member_totals ORDER BY member_id")) {
+                        while (rs.next()) {
+                            rows.add(rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getBigDecimal(3).stripTrailingZeros().toPlainString() + " "
+                                    + rs.getLong(4));
+                        }
+                    }
+                    try (var rs = st.executeQuery("SELECT member_id, month_start, spend, points FROM member_months "
+                            + "WHERE spend <> 0 OR points <> 0 ORDER BY member_id, month_start")) {
+                        while (rs.next()) {
+                            rows.add(rs.getLong(1) + " " + rs.getObject(2, java.time.LocalDate.class) + " "
+                                    + rs.getBigDecimal(3).stripTrailingZeros().toPlainString() + " " + rs.getLong(4));
+                        }
+                    }
+                }
+                return rows;
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     private SimMember pick() {

@@ -64,6 +64,7 @@ class SecurityReviewTest extends IntegrationTest {
     void aSignInLinkPointsAtTheConfiguredAddressWhateverHostTheRequestNamed() throws Exception {
         String email = TestData.email();
         Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(Map.of("email", email, "firstName", "Hostia")));
+        settle();
         long welcomed = mailsTo(email);
         RawBrowser browser = new RawBrowser(port);
         browser.get("/portal/login");

@@ -183,7 +183,7 @@ public class BacktestRepository {
     public record PriorPurchase(long id, OffsetDateTime at, BigDecimal spend, long points) {
     }
 
-    public record PriorReturn(long purchaseId, OffsetDateTime at, BigDecimal spend, long points) {
+    public record PriorReturn(long purchaseId, OffsetDateTime at, BigDecimal spend, long points, OffsetDateTime purchaseAt) {
     }
 
     public List<PriorPurchase> priorPurchases(long memberId, OffsetDateTime since, OffsetDateTime before) {
@@ -198,13 +198,13 @@ public class BacktestRepository {
     /** Returns, before {@code returnsBefore}, of the member's purchases from {@code since} (null: all time) to {@code before}. */
     public List<PriorReturn> priorReturns(long memberId, OffsetDateTime since, OffsetDateTime before, OffsetDateTime returnsBefore) {
         return jdbc.sql("""
-                SELECT r.purchase_id, r.occurred_at, r.refunded_amount, r.points_reversed + r.points_forgiven
+                SELECT r.purchase_id, r.occurred_at, r.refunded_amount, r.points_reversed + r.points_forgiven, p.occurred_at
                 FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id
                 WHERE p.member_id = :m AND p.occurred_at >= :since AND p.occurred_at < :before AND r.occurred_at < :rb
                 LIMIT 100000""")
                 .param("m", memberId).param("since", since == null ? EPOCH : since).param("before", before).param("rb", returnsBefore)
                 .query((rs, i) -> new PriorReturn(rs.getLong(1), rs.getObject(2, OffsetDateTime.class), rs.getBigDecimal(3),
-                        rs.getLong(4))).list();
+                        rs.getLong(4), rs.getObject(5, OffsetDateTime.class))).list();
     }
 
     /** Spend, points and purchase count of the member's purchases before {@code before}. */

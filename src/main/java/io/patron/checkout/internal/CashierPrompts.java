@@ -51,7 +51,8 @@ public class CashierPrompts {
             }
             long waiting = program.prompts(Prompt.COUPONS_WAITING) ? coupons.waiting(member.id().value(), now) : 0;
             if (waiting > 0) {
-                all.add(PricedBasket.Message.prompt(Prompt.COUPONS_WAITING, text("till.couponsWaiting", locale, waiting)));
+                all.add(PricedBasket.Message.prompt(Prompt.COUPONS_WAITING, text("till.couponsWaiting", locale,
+                        waiting >= Coupons.WAITING_CAP ? Coupons.WAITING_CAP + "+" : Long.toString(waiting))));
             }
             if (account != null && program.prompts(Prompt.POINTS_EXPIRING)) {
                 var soon = account.expiring().stream().filter(e -> !e.date().isAfter(now.toLocalDate().plusDays(EXPIRING_SOON_DAYS))).toList();

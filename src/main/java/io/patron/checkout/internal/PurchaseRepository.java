@@ -153,13 +153,18 @@ public class PurchaseRepository {
                 .query(PurchaseRepository::purchase).optional();
     }
 
-    public void insert(NewPurchase p) {
-        jdbc.sql("""
+    /**
+     * Records a sale and its lines; false, writing nothing, when the store's receipt id is recorded
+     * already (a concurrent request for the same receipt committed first).
+     */
+    public boolean insert(NewPurchase p) {
+        int inserted = jdbc.sql("""
                 INSERT INTO purchases (id, store_id, till_id, receipt_id, member_id, card_number, occurred_at, recorded_at,
                     program_version, currency, subtotal, discount_total, points_redeemed, points_value, total,
                     eligible_paid, points_earned, request_hash, response, tier_code)
                 VALUES (:id, :store, :till, :receipt, :member, :card, :occurred, :recorded, :version, :currency, :subtotal,
-                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response, :tier)""")
+                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response, :tier)
+                ON CONFLICT DO NOTHING""")
                 .param("tier", p.tierCode())
                 .param("id", p.id()).param("store", p.storeId()).param("till", p.tillId()).param("receipt", p.receiptId())
                 .param("member", p.memberId()).param("card", p.cardNumber()).param("occurred", p.occurredAt())
@@ -170,6 +175,9 @@ public class PurchaseRepository {
                 .param("eligiblePaid", p.priced().eligiblePaid()).param("earned", p.priced().pointsEarned())
                 .param("hash", p.requestHash()).param("response", p.response())
                 .update();
+        if (inserted == 0) {
+            return false;
+        }
         List<PricedBasket.PricedLine> lines = p.priced().lines();
         MapSqlParameterSource[] rows = new MapSqlParameterSource[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
@@ -187,6 +195,7 @@ public class PurchaseRepository {
                     discount, points_value, paid, eligible)
                 VALUES (:purchase, :no, :lineId, :sku, :name, :category, :brand, :quantity, :unitPrice, :amount, :discount,
                     :pointsValue, :paid, :eligible)""", rows);
+        return true;
     }
 
     /** The lines as the till sent them (line number as index), to price what remains of a sale again. */
@@ -240,19 +249,25 @@ public class PurchaseRepository {
         return jdbc.sql("SELECT nextval('purchase_seq')").query(Long.class).single();
     }
 
-    public void insertReturn(long id, long purchaseId, long storeId, String returnId, OffsetDateTime occurredAt,
+    /** Records a return; false, writing nothing, when the store's return id is recorded already. */
+    public boolean insertReturn(long id, long purchaseId, long storeId, String returnId, OffsetDateTime occurredAt,
                              OffsetDateTime recordedAt, BigDecimal refundMoney, BigDecimal refundedAmount, long reversed,
                              long forgiven, long refunded, String hash, String response, Map<Integer, BigDecimal> quantities) {
-        jdbc.sql("""
+        int inserted = jdbc.sql("""
                 INSERT INTO purchase_returns (id, purchase_id, store_id, return_id, occurred_at, recorded_at, refunded_money,
                     refunded_amount, points_reversed, points_forgiven, points_refunded, request_hash, response)
-                VALUES (:id, :p, :s, :r, :occurred, :recorded, :money, :amount, :reversed, :forgiven, :refunded, :hash, :response)""")
+                VALUES (:id, :p, :s, :r, :occurred, :recorded, :money, :amount, :reversed, :forgiven, :refunded, :hash, :response)
+                ON CONFLICT DO NOTHING""")
                 .param("id", id).param("p", purchaseId).param("s", storeId).param("r", returnId).param("occurred", occurredAt)
                 .param("recorded", recordedAt).param("money", refundMoney).param("amount", refundedAmount)
                 .param("reversed", reversed).param("forgiven", forgiven).param("refunded", refunded).param("hash", hash)
                 .param("response", response).update();
+        if (inserted == 0) {
+            return false;
+        }
         quantities.forEach((line, quantity) -> jdbc.sql("INSERT INTO return_lines (return_pk, line_no, quantity) VALUES (:r, :l, :q)")
                 .param("r", id).param("l", line).param("q", quantity).update());
+        return true;
     }
 
     /** Whether a cancellation invoice of imported history was recorded already (as returns or unmatched lines). */

@@ -91,6 +91,19 @@ public class CouponRepository {
                 .query((rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)}).single();
     }
 
+    /**
+     * Issues a coupon with a new id in one statement; answers false, inserting nothing, when its code
+     * exists already (the caller draws another).
+     */
+    public boolean insertIssued(long campaignId, String code, Long memberId, java.time.OffsetDateTime from, java.time.OffsetDateTime to,
+                                java.time.OffsetDateTime at, Long purchaseId) {
+        return jdbc.sql("""
+                INSERT INTO coupons (id, campaign_id, code, member_id, uses, status, valid_from, valid_to, issued_at, issued_purchase_id)
+                VALUES (nextval('coupon_seq'), :campaign, :code, :member, 0, 'ACTIVE', :from, :to, :at, :purchase) ON CONFLICT DO NOTHING""")
+                .param("campaign", campaignId).param("code", code).param("member", memberId).param("from", from).param("to", to)
+                .param("at", at).param("purchase", purchaseId).update() == 1;
+    }
+
     public void insertCoupon(Coupon c) {
         jdbc.sql("""
                 INSERT INTO coupons (id, campaign_id, code, member_id, uses, status, valid_from, valid_to, issued_at, issued_purchase_id)
@@ -166,14 +179,19 @@ public class CouponRepository {
 
     /** The member's uses of a campaign not given back. */
     /** A member's own coupons valid now and not used up by their code's limit. */
-    public long waiting(long memberId, java.time.OffsetDateTime now) {
+    /**
+     * How many of the member's coupons can be used now, counted up to {@code cap} (the till shows
+     * "10+"): newest first, so the count stops early however many old coupons the member has.
+     */
+    public long waiting(long memberId, java.time.OffsetDateTime now, int cap) {
         return jdbc.sql("""
-                SELECT COUNT(*) FROM coupons c JOIN coupon_campaigns k ON k.id = c.campaign_id
-                WHERE c.member_id = :m AND c.status <> 'VOID' AND k.status <> 'ENDED'
+                SELECT COUNT(*) FROM (SELECT c.id FROM coupons c JOIN coupon_campaigns k ON k.id = c.campaign_id
+                WHERE c.member_id = :m AND c.status = 'ACTIVE' AND k.status <> 'ENDED'
                   AND (COALESCE(c.valid_from, k.valid_from) IS NULL OR COALESCE(c.valid_from, k.valid_from) <= :now)
                   AND (COALESCE(c.valid_to, k.valid_to) IS NULL OR COALESCE(c.valid_to, k.valid_to) > :now)
-                  AND (k.uses_per_code IS NULL OR c.uses < k.uses_per_code)""")
-                .param("m", memberId).param("now", now).query(Long.class).single();
+                  AND (k.uses_per_code IS NULL OR c.uses < k.uses_per_code)
+                ORDER BY c.id DESC LIMIT :cap) x""")
+                .param("m", memberId).param("now", now).param("cap", cap).query(Long.class).single();
     }
 
     public int memberUses(long memberId, long campaignId) {

@@ -28,19 +28,62 @@ public class LedgerRepository {
     }
 
     /** Locks the member's account row for this transaction (creating it on first use) and reads the balance. */
-    public long lockAccount(long memberId, OffsetDateTime at) {
-        Optional<Long> balance = selectForUpdate(memberId);
-        if (balance.isPresent()) {
-            return balance.get();
+    /**
+     * A member's account row: the cached balance (the sum of the member's transfers) and the figures
+     * last worked out from the open lots, with the span they hold for ({@code available} null: none).
+     */
+    public record AccountRow(long balance, Long available, Long pending, OffsetDateTime figuresFrom, OffsetDateTime figuresUntil,
+                             OffsetDateTime expiryFrom) {
+        public static final AccountRow EMPTY = new AccountRow(0, 0L, 0L, null, null, null);
+
+        /** Whether the stored figures are those of {@code now}. */
+        public boolean validAt(OffsetDateTime now) {
+            return available != null && (figuresFrom == null || !figuresFrom.isAfter(now)) && (figuresUntil == null || figuresUntil.isAfter(now));
         }
-        jdbc.sql("INSERT INTO member_accounts (member_id, balance, opened_at) VALUES (:m, 0, :at) ON CONFLICT DO NOTHING")
-                .param("m", memberId).param("at", at).update();
+    }
+
+    /** Locks the member's account row (made when missing) until the transaction ends. */
+    public AccountRow lockAccount(long memberId, OffsetDateTime at) {
+        Optional<AccountRow> row = selectForUpdate(memberId);
+        if (row.isPresent()) {
+            return row.get();
+        }
+        // A new account has no lots: nothing available or pending, for ever (until a lot comes).
+        jdbc.sql("""
+                INSERT INTO member_accounts (member_id, balance, opened_at, available, pending, figures_from, figures_until)
+                VALUES (:m, 0, :at, 0, 0, :at, :never) ON CONFLICT DO NOTHING""")
+                .param("m", memberId).param("at", at).param("never", OffsetDateTime.parse("9999-12-31T00:00:00Z")).update();
         return selectForUpdate(memberId).orElseThrow();
     }
 
-    private Optional<Long> selectForUpdate(long memberId) {
-        return jdbc.sql("SELECT balance FROM member_accounts WHERE member_id = :m FOR UPDATE").param("m", memberId)
-                .query(Long.class).optional();
+    private Optional<AccountRow> selectForUpdate(long memberId) {
+        return jdbc.sql("SELECT * FROM member_accounts WHERE member_id = :m FOR UPDATE").param("m", memberId)
+                .query(LedgerRepository::accountRow).optional();
+    }
+
+    /** The account row without a lock (a reader's view). */
+    public Optional<AccountRow> accountRow(long memberId) {
+        return jdbc.sql("SELECT * FROM member_accounts WHERE member_id = :m").param("m", memberId)
+                .query(LedgerRepository::accountRow).optional();
+    }
+
+    private static AccountRow accountRow(ResultSet rs, int i) throws SQLException {
+        long available = rs.getLong("available");
+        Long availableOrNull = rs.wasNull() ? null : available;
+        long pending = rs.getLong("pending");
+        return new AccountRow(rs.getLong("balance"), availableOrNull, rs.wasNull() ? null : pending,
+                rs.getObject("figures_from", OffsetDateTime.class), rs.getObject("figures_until", OffsetDateTime.class),
+                rs.getObject("expiry_from", OffsetDateTime.class));
+    }
+
+    /** Stores figures worked out from the open lots at {@code from}, under the member's lock. */
+    public void storeFigures(long memberId, long available, long pending, OffsetDateTime from, OffsetDateTime until,
+                             OffsetDateTime expiryFrom) {
+        jdbc.sql("""
+                UPDATE member_accounts SET available = :a, pending = :p, figures_from = :f, figures_until = :u, expiry_from = :e
+                WHERE member_id = :m""")
+                .param("a", available).param("p", pending).param("f", from).param("u", until).param("e", expiryFrom)
+                .param("m", memberId).update();
     }
 
     public long balance(long memberId) {
@@ -48,9 +91,40 @@ public class LedgerRepository {
                 .query(Long.class).optional().orElse(0L);
     }
 
+    /** Changes the cached balance and clears the figures: the next locked read works them out again. */
     public void addToBalance(long memberId, long delta) {
-        jdbc.sql("UPDATE member_accounts SET balance = balance + :d WHERE member_id = :m").param("d", delta)
+        jdbc.sql("UPDATE member_accounts SET balance = balance + :d, available = NULL, pending = NULL WHERE member_id = :m")
+                .param("d", delta).param("m", memberId).update();
+    }
+
+    /**
+     * A plain earn: the balance grows, and valid figures take the new lot in (available or pending by
+     * when it matures; the span they hold for ends no later than it matures or expires).
+     */
+    public void addEarned(long memberId, long points, OffsetDateTime availableFrom, OffsetDateTime expiresAt, OffsetDateTime now) {
+        boolean matured = !availableFrom.isAfter(now);
+        jdbc.sql("""
+                UPDATE member_accounts SET balance = balance + :d,
+                    available = CASE WHEN available IS NOT NULL AND figures_from <= :now AND figures_until > :now
+                                     THEN available + :toAvailable ELSE NULL END,
+                    pending = CASE WHEN available IS NOT NULL AND figures_from <= :now AND figures_until > :now
+                                   THEN pending + :toPending ELSE NULL END,
+                    figures_until = CASE WHEN :changes < figures_until THEN :changes ELSE figures_until END,
+                    expiry_from = CASE WHEN expiry_from IS NULL OR :expires < expiry_from THEN :expires ELSE expiry_from END
+                WHERE member_id = :m""")
+                .param("d", points).param("now", now).param("toAvailable", matured ? points : 0).param("toPending", matured ? 0 : points)
+                .param("changes", matured || expiresAt.isBefore(availableFrom) ? expiresAt : availableFrom).param("expires", expiresAt)
                 .param("m", memberId).update();
+    }
+
+    /** A plain spend of available points: the balance and valid figures' available points shrink. */
+    public void addSpent(long memberId, long points, OffsetDateTime now) {
+        jdbc.sql("""
+                UPDATE member_accounts SET balance = balance - :d,
+                    available = CASE WHEN available IS NOT NULL AND figures_from <= :now AND figures_until > :now
+                                     THEN available - :d ELSE NULL END
+                WHERE member_id = :m""")
+                .param("d", points).param("now", now).param("m", memberId).update();
     }
 
     /** Inserts a transfer; exactly one of member/program is set on each side. */
@@ -72,17 +146,18 @@ public class LedgerRepository {
     public long transferBetween(Long debitMember, Long debitProgram, Long creditMember, Long creditProgram,
                                 long amount, TransferCode code, Long purchaseId, Long returnId, Long adjustmentId, Long rewardId,
                                 String reason, OffsetDateTime at) {
-        long id = jdbc.sql("SELECT nextval('transfer_seq')").query(Long.class).single();
+        KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO point_transfers (id, debit_member_id, debit_program_id, credit_member_id, credit_program_id,
                     amount, code, purchase_id, return_id, adjustment_id, reward_id, reason, created_at)
-                VALUES (:id, :dm, :dp, :cm, :cp, :amount, :code, :purchase, :ret, :adj, :reward, :reason, :at)""")
+                VALUES (nextval('transfer_seq'), :dm, :dp, :cm, :cp, :amount, :code, :purchase, :ret, :adj, :reward, :reason, :at)""")
                 .param("reward", rewardId)
-                .param("id", id).param("dm", debitMember).param("dp", debitProgram)
+                .param("dm", debitMember).param("dp", debitProgram)
                 .param("cm", creditMember).param("cp", creditProgram)
                 .param("amount", amount).param("code", code.name()).param("purchase", purchaseId).param("ret", returnId)
                 .param("adj", adjustmentId).param("reason", reason).param("at", at)
-                .update();
+                .update(keys, "id");
+        long id = keys.getKey().longValue();
         return id;
     }
 
@@ -100,21 +175,39 @@ public class LedgerRepository {
 
     /** Changes a lot's remaining points and records why: remaining = amount + Σ movements, always. */
     public void moveLot(long lotId, Long transferId, long delta, String kind, OffsetDateTime at) {
-        jdbc.sql("UPDATE point_lots SET remaining = remaining + :d WHERE id = :l").param("d", delta).param("l", lotId).update();
+        jdbc.sql("UPDATE point_lots SET remaining = remaining + :d, is_open = (remaining + :d <> 0) WHERE id = :l")
+                .param("d", delta).param("l", lotId).update();
         jdbc.sql("INSERT INTO lot_movements (lot_id, transfer_id, amount, kind, created_at) VALUES (:l, :t, :a, :k, :at)")
                 .param("l", lotId).param("t", transferId).param("a", delta).param("k", kind).param("at", at).update();
     }
 
     /** The member's lots that still hold points (or debt), the soonest expiring first. */
     public List<Lot> openLots(long memberId) {
-        return jdbc.sql("SELECT * FROM point_lots WHERE member_id = :m AND remaining <> 0 ORDER BY expires_at, id LIMIT 10000")
+        return jdbc.sql("SELECT * FROM point_lots WHERE member_id = :m AND is_open = TRUE ORDER BY expires_at, id LIMIT 10000")
                 .param("m", memberId).query(LedgerRepository::lot).list();
     }
 
     /** The member's open debts (left by returns), oldest first. */
-    public List<Lot> debts(long memberId) {
-        return jdbc.sql("SELECT * FROM point_lots WHERE member_id = :m AND remaining < 0 ORDER BY id LIMIT 1000")
-                .param("m", memberId).query(LedgerRepository::lot).list();
+    public List<Lot> debts(long memberId, OffsetDateTime never) {
+        // A debt never expires: the open lots of that expiry are few, whatever the member's history.
+        return jdbc.sql("SELECT * FROM point_lots WHERE member_id = :m AND is_open = TRUE AND expires_at = :never AND remaining < 0 ORDER BY id LIMIT 1000")
+                .param("m", memberId).param("never", never).query(LedgerRepository::lot).list();
+    }
+
+    /** Open lots holding points that expire after {@code after} and no later than {@code until}. */
+    public List<Lot> expiringLots(long memberId, OffsetDateTime after, OffsetDateTime until) {
+        return jdbc.sql("""
+                SELECT * FROM point_lots WHERE member_id = :m AND is_open = TRUE AND expires_at > :after AND expires_at <= :until
+                AND remaining > 0 ORDER BY expires_at, id LIMIT 10000""")
+                .param("m", memberId).param("after", after).param("until", until).query(LedgerRepository::lot).list();
+    }
+
+    /** The member's available lots, soonest-expiring first, a chunk at a time (a spend reads only what it takes). */
+    public List<Lot> availableLots(long memberId, OffsetDateTime now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM point_lots WHERE member_id = :m AND is_open = TRUE AND remaining > 0
+                AND available_from <= :now AND expires_at > :now ORDER BY expires_at, id LIMIT :l""")
+                .param("m", memberId).param("now", now).param("l", limit).query(LedgerRepository::lot).list();
     }
 
     /** The lot a purchase earned, as the member now holds it (after a merge, the survivor's copy). */
