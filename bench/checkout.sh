@@ -55,6 +55,15 @@ echo "== history: one member, $HISTORY sequential commits, then quotes"
 "$JAVA" bench/Bench.java history http://localhost:$PORT $KEY "$HISTORY" | tee "$RESULTS/checkout-history.txt"
 stop_patron
 
+echo "== the same commits with group commit on (patron.checkout.group-commit.enabled=true)"
+PATRON_EXTRA_ARGS="--patron.checkout.group-commit.enabled=true" start_patron checkout-group
+RUN_ID=gw$(date +%s%N) wrk -t2 -c8 -d8s -s bench/commit.lua http://localhost:$PORT >/dev/null
+RUN_ID=g8$(date +%s%N) wrk -t2 -c8 -d${SECONDS_PER_RUN}s --latency -s bench/commit.lua http://localhost:$PORT > "$RESULTS/checkout-group-8.txt"
+grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors" "$RESULTS/checkout-group-8.txt" | tr -s ' ' | sed 's/^/   /'
+G8=$(awk '/Requests\/sec/ {print $2}' "$RESULTS/checkout-group-8.txt")
+GP99=$(awk '/^ +99%/ {print $2}' "$RESULTS/checkout-group-8.txt")
+stop_patron
+
 echo "== baseline after"
 TPS_AFTER=$(pgbench_tps); echo "   tps = $TPS_AFTER"
 BASE=$(awk -v a="$TPS_BEFORE" -v b="$TPS_AFTER" 'BEGIN {printf "%.0f", (a + b) / 2}')
@@ -65,6 +74,7 @@ if [ -n "$STATEMENTS" ] && [ -n "$REQUESTS" ]; then
 fi
 cat "$RESULTS/checkout-history.txt"
 echo "   commit p99 at 8 connections: $P99 (target <= 25 ms, beyond <= 10 ms)"
+echo "   with group commit: $G8 commits/s, p99 $GP99"
 awk -v c8="$C8" -v base="$BASE" 'BEGIN {
   printf "   commits/s at 8 connections: %.0f = %.2f x pgbench tps (target >= 0.5, beyond >= 1.0)\n", c8, c8 / base
 }'

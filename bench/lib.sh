@@ -27,7 +27,7 @@ start_patron() {
     held="$held --patron.$job=86400000"
   done
   # shellcheck disable=SC2086
-  "$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN $held \
+  "$JAVA" -Xms512m -Xmx512m -jar target/patron.jar --server.port=$PORT --logging.level.patron.requests=WARN $held ${PATRON_EXTRA_ARGS:-} \
     > "$RESULTS/server-$1.log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT

@@ -1,5 +1,6 @@
 -- Events recorded in the transaction of the change that caused them, handed to the reactions after it
--- committed (module events). A reaction's work is noted per event so that nothing is done twice.
+-- committed (module events) and deleted once every reaction is done: a queue read in the order of its
+-- primary key. With several reactions to one event, each notes that it is done, so nothing is done twice.
 CREATE SEQUENCE IF NOT EXISTS event_seq;
 CREATE TABLE events (
     id               BIGINT        NOT NULL PRIMARY KEY,
@@ -10,10 +11,8 @@ CREATE TABLE events (
     occurred_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     attempts         INT           NOT NULL,
     next_attempt_at  TIMESTAMP WITH TIME ZONE NOT NULL,
-    last_error       VARCHAR(500),
-    dispatched_at    TIMESTAMP WITH TIME ZONE
+    last_error       VARCHAR(500)
 );
-CREATE INDEX IF NOT EXISTS ix_events_due ON events (dispatched_at, next_attempt_at);
 
 CREATE TABLE event_reactions (
     event_id  BIGINT       NOT NULL,

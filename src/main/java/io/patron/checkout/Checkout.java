@@ -155,9 +155,10 @@ public class Checkout {
                 : basket.member().cardNumber() != null ? "card:" + basket.member().cardNumber() : "phone:" + basket.member().phone();
         try (io.patron.checkout.internal.MemberGate.Pass pass = memberGate.enter(who)) {
             if (groupCommit.enabled()) {
-                return groupCommit.submit(who == null ? "" : who, () -> record(till.storeId(), till.tillId(), basket, hash, now, null));
+                return groupCommit.submit(who == null ? "" : who, () -> record(new Sale(till.storeId(), till.tillId(), basket, hash,
+                        SaleKind.TILL, now), null));
             }
-            return transactions.execute(status -> record(till.storeId(), till.tillId(), basket, hash, now, null));
+            return transactions.execute(status -> record(new Sale(till.storeId(), till.tillId(), basket, hash, SaleKind.TILL, now), null));
         } catch (io.patron.checkout.internal.ReceiptTaken | ProblemException e) {
             // The same receipt was committed by a concurrent request meanwhile (a till's retry racing its
             // first attempt, which may have changed the balance this one was priced on): answer as the
@@ -184,7 +185,7 @@ public class Checkout {
         }
         Buyer buyer = member == null ? null
                 : new Buyer(member, members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
-        return record(storeId, null, basket, "replay", basket.occurredAt(), buyer);
+        return record(new Sale(storeId, null, basket, "", SaleKind.REPLAY, basket.occurredAt()), buyer);
     }
 
     /** Takes goods back in a history replay, at the return's own time, in the caller's transaction. */
@@ -192,131 +193,206 @@ public class Checkout {
         if (purchases.findReturn(storeId, request.returnId()).isPresent()) {
             return null;
         }
-        return recordReturn(storeId, purchase, request, quantities, "replay", request.occurredAt());
+        return recordReturn(storeId, purchase, request, quantities, "", SaleKind.REPLAY, request.occurredAt());
     }
 
-    private Answer record(long storeId, Long tillId, Basket basket, String hash, OffsetDateTime now, Buyer preset) {
-        Buyer buyer = preset != null ? preset : resolve(basket);
-        PointsAccount account = buyer == null ? null : ledger.lock(buyer.member().id(), now);
+    /** A sale as written: who sells it, of which kind, its request's hash (for retries) and when it arrived. */
+    private record Sale(long storeId, Long tillId, Basket basket, String hash, SaleKind kind, OffsetDateTime now) {
+    }
+
+    /** The buyer found and locked, with their points and history as the sale sees them (all null when anonymous). */
+    private record LockedBuyer(Buyer buyer, PointsAccount account, TierStatus tier, PurchaseFacts facts) {
+        Member member() {
+            return buyer == null ? null : buyer.member();
+        }
+
+        Long memberId() {
+            return buyer == null ? null : buyer.member().id().value();
+        }
+    }
+
+    /** What the sale hands out with its receipt: coupons for the next visit and draw tickets. */
+    private record Rewards(List<IssuedCoupon> coupons, List<io.patron.draws.Draws.Issued> tickets) {
+    }
+
+    /**
+     * Records a sale as a short pipeline: find and lock the buyer, price the basket (taking coupons'
+     * uses and capped rules' budgets), hand out the receipt's coupons and tickets, write the sale with
+     * its answer, move the points, and note the event that what reacts to the sale works from after the
+     * commit. Runs in the caller's transaction.
+     */
+    private Answer record(Sale sale, Buyer preset) {
+        ActiveProgram program = programs.active();
+        LockedBuyer buyer = findAndLockBuyer(sale, preset, program);
+        long id = purchases.nextPurchaseId();
+        PricedBasket priced = priceAndReserve(sale, buyer, program, id);
+        Rewards rewards = handOut(sale, buyer, program, priced, id);
+        var earning = program.definition().earning();
+        // Pending counts from the later of the sale's time and its arrival: a backdated sale must not
+        // skip the return window (its points would be spent before a return could reverse them).
+        OffsetDateTime availableFrom = later(sale.basket().occurredAt(), sale.now()).plusDays(earning.pendingDays());
+        OffsetDateTime expiresAt = sale.basket().occurredAt().plusMonths(earning.expiryMonths());
+        priced = withReceiptLines(priced, buyer, program, rewards);
+        priced = prompts.complete(priced, buyer.member(), buyer.tier(), buyer.account(), program.definition(), sale.now());
+        String response = json.writeValueAsString(PurchaseResponse.of(id, sale.basket(), priced,
+                memberAfter(buyer, priced, availableFrom, sale.now()), true, rewards.coupons(), rewards.tickets()));
+        writeSale(sale, buyer, program, priced, id, response);
+        movePoints(sale, buyer, priced, id, availableFrom, expiresAt);
+        if (sale.kind() == SaleKind.TILL) {
+            noteRecorded(sale, buyer, priced, id);
+        }
+        return new Answer(response, false);
+    }
+
+    /**
+     * Step 1: the buyer, their account locked until the transaction ends, their tier and what the
+     * rules see of them. The member may have been merged away while this sale waited for their lock
+     * (the merge holds it): then the card belongs to the survivor, whose lock is taken instead.
+     */
+    private LockedBuyer findAndLockBuyer(Sale sale, Buyer preset, ActiveProgram program) {
+        Buyer buyer = preset != null ? preset : resolve(sale.basket());
+        PointsAccount account = buyer == null ? null : ledger.lock(buyer.member().id(), sale.now());
         for (int attempt = 0; buyer != null && preset == null && attempt < RESOLVE_ATTEMPTS_MAX; attempt++) {
-            // The member may have been merged away while this sale waited for their lock (the merge
-            // holds it): then the card belongs to the survivor now, whose lock is taken instead.
-            Buyer current = resolve(basket);
+            Buyer current = resolve(sale.basket());
             if (current.member().id().equals(buyer.member().id())) {
                 break;
             }
             buyer = current;
-            account = ledger.lock(buyer.member().id(), now);
+            account = ledger.lock(buyer.member().id(), sale.now());
         }
         Member member = buyer == null ? null : buyer.member();
-        ActiveProgram program = programs.active();
-        TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), now);
-        PurchaseFacts facts = facts(storeId, basket, member, tier, program);
-        Long memberId = member == null ? null : member.id().value();
-        List<CouponCheck> checks = couponChecks(tillId, basket, memberId);
-        long id = purchases.nextPurchaseId();
-        PricedBasket priced = null;
-        for (int attempt = 0; priced == null; attempt++) {
-            // A capped rule's budget and a coupon's uses are taken when the sale is recorded; if a
-            // concurrent sale took what this pricing counted on, price again with what is left.
+        TierStatus tier = member == null ? null : tiers.status(member.id(), program.definition(), sale.now());
+        return new LockedBuyer(buyer, account, tier, facts(sale.storeId(), sale.basket(), member, tier, program));
+    }
+
+    /**
+     * Steps 2 and 3: prices the basket and takes what the price counted on — a capped rule's budget, a
+     * coupon's uses. If a concurrent sale took them first, the basket is priced again with what is left.
+     */
+    private PricedBasket priceAndReserve(Sale sale, LockedBuyer buyer, ActiveProgram program, long id) {
+        Long memberId = buyer.memberId();
+        List<CouponCheck> checks = couponChecks(sale.tillId(), sale.basket(), memberId);
+        for (int attempt = 0; ; attempt++) {
             if (attempt >= BUDGET_ATTEMPTS_MAX) {
                 throw ProblemException.conflict("REQUEST_IN_PROGRESS", "A promotion is changing under heavy load; retry in a moment.", null);
             }
-            PricedBasket candidate = pricing.price(basket, member, account, program, tier, facts,
-                    ruleUses.limits(memberId, program.definition(), basket.occurredAt()), checks);
+            PricedBasket candidate = pricing.price(sale.basket(), buyer.member(), buyer.account(), program, buyer.tier(), buyer.facts(),
+                    ruleUses.limits(memberId, program.definition(), sale.basket().occurredAt()), checks);
             if (!ruleUses.takeBudgets(candidate.ruleUses(), program.definition())) {
                 continue;
             }
-            PricedBasket.CouponResult lost = useCoupons(candidate, id, memberId, basket.occurredAt());
+            PricedBasket.CouponResult lost = useCoupons(candidate, id, memberId, sale.basket().occurredAt());
             if (lost != null) {
                 ruleUses.releaseBudgets(candidate.ruleUses(), program.definition());
                 checks = checks.stream().map(c -> c == lost.check()
                         ? new CouponCheck(c.code(), c.coupon(), c.campaign(), Rejection.USED_UP) : c).toList();
                 continue;
             }
-            priced = candidate;
+            if (sale.tillId() != null) {
+                countUnknownCoupons(sale.tillId(), memberId, candidate);
+            }
+            return candidate;
         }
-        if (tillId != null) {
-            countUnknownCoupons(tillId, memberId, priced);
-        }
+    }
+
+    /** Step 4: the coupons for the next visit and the draw tickets the sale gives. */
+    private Rewards handOut(Sale sale, LockedBuyer buyer, ActiveProgram program, PricedBasket priced, long id) {
+        Long memberId = buyer.memberId();
         List<IssuedCoupon> issued = new ArrayList<>();
         for (String campaignCode : priced.couponsToIssue()) {
             coupons.campaignByCode(campaignCode).filter(c -> c.status() == Campaign.Status.ACTIVE)
-                    .ifPresent(c -> issued.add(coupons.issue(c, memberId, basket.occurredAt(), id)));
-        }
-        var earning = program.definition().earning();
-        // Pending counts from the later of the sale's time and its arrival: a backdated sale must not
-        // skip the return window (its points would be spent before a return could reverse them).
-        OffsetDateTime availableFrom = later(basket.occurredAt(), now).plusDays(earning.pendingDays());
-        OffsetDateTime expiresAt = basket.occurredAt().plusMonths(earning.expiryMonths());
-        PurchaseResponse.MemberSummary after = null;
-        if (buyer != null) {
-            boolean matured = !availableFrom.isAfter(now);
-            after = new PurchaseResponse.MemberSummary(member.id().value(), buyer.cardNumber(), member.firstName(),
-                    account.available() - priced.pointsRedeemed() + (matured ? priced.pointsEarned() : 0),
-                    account.pending() + (matured ? 0 : priced.pointsEarned()));
+                    .ifPresent(c -> issued.add(coupons.issue(c, memberId, sale.basket().occurredAt(), id)));
         }
         List<io.patron.draws.Draws.Issued> tickets = new ArrayList<>();
         for (PricedBasket.TicketGrant grant : priced.tickets()) {
-            draws.issue(grant.draw(), memberId, id, grant.count(), basket.occurredAt(), storeId,
-                    tier == null ? null : tier.tier().name()).ifPresent(tickets::add);
+            draws.issue(grant.draw(), memberId, id, grant.count(), sale.basket().occurredAt(), sale.storeId(),
+                    buyer.tier() == null ? null : buyer.tier().tier().name()).ifPresent(tickets::add);
         }
+        return new Rewards(issued, tickets);
+    }
+
+    private PricedBasket withReceiptLines(PricedBasket priced, LockedBuyer buyer, ActiveProgram program, Rewards rewards) {
+        if (rewards.coupons().isEmpty() && rewards.tickets().isEmpty()) {
+            return priced;
+        }
+        Locale locale = buyer.member().language().locale();
         List<PricedBasket.Message> receipt = new ArrayList<>();
-        issued.forEach(c -> receipt.add(new PricedBasket.Message("RECEIPT",
-                couponMessage(c, member.language().locale(), program.definition().currency()))));
-        tickets.forEach(t -> receipt.add(new PricedBasket.Message("RECEIPT", messages.getMessage("till.tickets",
-                new Object[] {t.name(), t.numbers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))},
-                member.language().locale()))));
-        if (!receipt.isEmpty()) {
-            priced = priced.withMessages(receipt);
+        rewards.coupons().forEach(c -> receipt.add(new PricedBasket.Message("RECEIPT", couponMessage(c, locale, program.definition().currency()))));
+        rewards.tickets().forEach(t -> receipt.add(new PricedBasket.Message("RECEIPT", messages.getMessage("till.tickets",
+                new Object[] {t.name(), t.numbers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))}, locale))));
+        return priced.withMessages(receipt);
+    }
+
+    private static PurchaseResponse.MemberSummary memberAfter(LockedBuyer buyer, PricedBasket priced, OffsetDateTime availableFrom,
+                                                              OffsetDateTime now) {
+        if (buyer.buyer() == null) {
+            return null;
         }
-        priced = prompts.complete(priced, member, tier, account, program.definition(), now);
-        String response = json.writeValueAsString(PurchaseResponse.of(id, basket, priced, after, true, issued, tickets));
-        if (!purchases.insert(new PurchaseRepository.NewPurchase(id, storeId, tillId, basket.receiptId(),
-                member == null ? null : member.id().value(), buyer == null ? null : buyer.cardNumber(),
-                basket.occurredAt(), now, priced, hash, response, tier == null || tier.tier() == null ? null : tier.tier().name()))) {
+        boolean matured = !availableFrom.isAfter(now);
+        Member member = buyer.member();
+        return new PurchaseResponse.MemberSummary(member.id().value(), buyer.buyer().cardNumber(), member.firstName(),
+                buyer.account().available() - priced.pointsRedeemed() + (matured ? priced.pointsEarned() : 0),
+                buyer.account().pending() + (matured ? 0 : priced.pointsEarned()));
+    }
+
+    /**
+     * Step 5: the sale's row (claiming its receipt id: a concurrent request that claimed it first makes
+     * this one a retry), its rule uses and the member's running totals.
+     */
+    private void writeSale(Sale sale, LockedBuyer buyer, ActiveProgram program, PricedBasket priced, long id, String response) {
+        Long memberId = buyer.memberId();
+        if (!purchases.insert(new PurchaseRepository.NewPurchase(id, sale.storeId(), sale.tillId(), sale.basket().receiptId(),
+                memberId, buyer.buyer() == null ? null : buyer.buyer().cardNumber(), sale.basket().occurredAt(), sale.now(), priced,
+                sale.hash(), response, buyer.tier() == null || buyer.tier().tier() == null ? null : buyer.tier().tier().name(),
+                sale.kind()))) {
             throw new io.patron.checkout.internal.ReceiptTaken();
         }
         if (!priced.ruleUses().isEmpty()) {
-            ruleUses.record(id, memberId, basket.occurredAt(), priced.ruleUses());
+            ruleUses.record(id, memberId, sale.basket().occurredAt(), priced.ruleUses());
         }
-        if (member != null) {
-            totals.sold(memberId, TierBuckets.monthOf(basket.occurredAt(), program.definition().zone()),
-                    priced.subtotal().subtract(priced.discountTotal()), priced.pointsEarned(), basket.occurredAt());
+        if (memberId != null) {
+            totals.sold(memberId, TierBuckets.monthOf(sale.basket().occurredAt(), program.definition().zone()),
+                    priced.subtotal().subtract(priced.discountTotal()), priced.pointsEarned(), sale.basket().occurredAt());
         }
+    }
+
+    /** Step 6: points spent and earned, and the referrer's bonus on a newcomer's first qualifying purchase. */
+    private void movePoints(Sale sale, LockedBuyer buyer, PricedBasket priced, long id, OffsetDateTime availableFrom, OffsetDateTime expiresAt) {
+        Member member = buyer.member();
         if (priced.pointsRedeemed() > 0) {
-            ledger.redeem(member.id(), priced.pointsRedeemed(), id, now);
+            ledger.redeem(member.id(), priced.pointsRedeemed(), id, sale.now());
         }
         if (priced.pointsEarned() > 0) {
-            ledger.earn(member.id(), priced.pointsEarned(), id, availableFrom, expiresAt, now);
+            ledger.earn(member.id(), priced.pointsEarned(), id, availableFrom, expiresAt, sale.now());
         }
         if (priced.referrerPoints() > 0) {
             Member referrer = current(member.referredBy());
             if (referrer.active()) {
-                ledger.lock(referrer.id(), now);
-                ledger.earnReferral(referrer.id(), priced.referrerPoints(), id, availableFrom, expiresAt, now);
+                ledger.lock(referrer.id(), sale.now());
+                ledger.earnReferral(referrer.id(), priced.referrerPoints(), id, availableFrom, expiresAt, sale.now());
                 purchases.setReferrer(id, referrer.id().value(), priced.referrerPoints());
             }
         }
-        if (!"replay".equals(hash)) {
-            // What reacts to the sale (journeys' mails, webhooks …) does so after the commit, from this record.
+    }
+
+    /** Step 7: the durable record what reacts to the sale (journeys' mails, webhooks …) works from after the commit. */
+    private void noteRecorded(Sale sale, LockedBuyer buyer, PricedBasket priced, long id) {
+        TierStatus tier = buyer.tier();
+        Map<String, Object> data = new java.util.HashMap<>();
+        data.put("purchaseId", id);
+        data.put("receiptId", sale.basket().receiptId());
+        data.put("total", priced.total().toPlainString());
+        data.put("pointsEarned", priced.pointsEarned());
+        data.put("pointsRedeemed", priced.pointsRedeemed());
+        if (buyer.member() != null) {
             boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
                     && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))
                     .compareTo(tier.needed()) >= 0;
-            Map<String, Object> data = new java.util.HashMap<>();
-            data.put("purchaseId", id);
-            data.put("receiptId", basket.receiptId());
-            data.put("total", priced.total().toPlainString());
-            data.put("pointsEarned", priced.pointsEarned());
-            data.put("pointsRedeemed", priced.pointsRedeemed());
-            if (member != null) {
-                data.put("firstPurchase", Long.valueOf(0).equals(facts.member().get("purchaseCount")));
-                data.put("tierBefore", tier == null || tier.tier() == null ? "" : tier.tier().name());
-                data.put("mayHaveMovedUp", mayHaveMovedUp);
-            }
-            events.record(PURCHASE_RECORDED, memberId, storeId, data, now);
+            data.put("firstPurchase", Long.valueOf(0).equals(buyer.facts().member().get("purchaseCount")));
+            data.put("tierBefore", tier == null || tier.tier() == null ? "" : tier.tier().name());
+            data.put("mayHaveMovedUp", mayHaveMovedUp);
         }
-        return new Answer(response, false);
+        events.record(PURCHASE_RECORDED, buyer.memberId(), sale.storeId(), data, sale.now());
     }
 
     private String couponMessage(IssuedCoupon c, Locale locale, String currency) {
@@ -378,7 +454,7 @@ public class Checkout {
             return replayReturn(earlier.get(), purchaseId, hash);
         }
         try {
-            return transactions.execute(status -> recordReturn(till.storeId(), purchase, request, wanted, hash, now));
+            return transactions.execute(status -> recordReturn(till.storeId(), purchase, request, wanted, hash, SaleKind.TILL, now));
         } catch (io.patron.checkout.internal.ReceiptTaken e) {
             return purchases.findReturn(till.storeId(), request.returnId()).map(r -> replayReturn(r, purchaseId, hash))
                     .orElseThrow(() -> ProblemException.conflict("REQUEST_IN_PROGRESS",
@@ -387,7 +463,7 @@ public class Checkout {
     }
 
     private Answer recordReturn(long storeId, StoredPurchase purchase, ReturnRequest request,
-                                Map<String, BigDecimal> wanted, String hash, OffsetDateTime now) {
+                                Map<String, BigDecimal> wanted, String hash, SaleKind kind, OffsetDateTime now) {
         Member member = purchase.memberId() == null ? null : current(new MemberId(purchase.memberId()));
         if (member != null) {
             ledger.lock(member.id(), now);
@@ -474,7 +550,7 @@ public class Checkout {
         String body = json.writeValueAsString(response);
         if (!purchases.insertReturn(returnPk, purchase.id(), storeId, request.returnId(), response.occurredAt(), now,
                 response.refundMoney(), response.refundedAmount(), reversal.reversed(), reversal.forgiven(), pointsRefunded,
-                hash, body, quantities)) {
+                hash, kind, body, quantities)) {
             throw new io.patron.checkout.internal.ReceiptTaken();
         }
         events.record(RETURN_RECORDED, member == null ? null : member.id().value(), storeId, Map.of("purchaseId", purchase.id(),

@@ -410,7 +410,7 @@ public class HistoryImport {
             String response = json.writeValueAsString(PurchaseResponse.of(id, basket, history, null, true));
             purchases.insert(new PurchaseRepository.NewPurchase(id, run.store, null, receipt.id(),
                     member == null ? null : member.id().value(), null, receipt.at(), OffsetDateTime.now(clock), history,
-                    "history-import", response, null));
+                    "", response, null, SaleKind.HISTORY));
             if (member != null) {
                 totals.sold(member.id().value(), TierBuckets.monthOf(receipt.at(), run.program.definition().zone()), history.subtotal(), 0,
                         receipt.at());
@@ -494,7 +494,7 @@ public class HistoryImport {
                         entry.getValue().entrySet().stream().map(e -> new ReturnResponse.LineView(String.valueOf(e.getKey() + 1),
                                 e.getValue(), null)).toList(), money, money, 0, 0, 0, null));
                 purchases.insertReturn(pk, purchaseId, run.store, returnId, receipt.at(), OffsetDateTime.now(clock), money, money,
-                        0, 0, 0, "history-import", response, entry.getValue());
+                        0, 0, 0, "", SaleKind.HISTORY, response, entry.getValue());
                 purchases.find(purchaseId).filter(p -> p.memberId() != null).ifPresent(p -> totals.returned(p.memberId(),
                         TierBuckets.monthOf(p.occurredAt(), run.program.definition().zone()), money, 0));
             }

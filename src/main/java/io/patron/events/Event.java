@@ -8,7 +8,8 @@ import java.util.Map;
  * type ({@code purchase.recorded}), the member and store it concerns when it concerns one, and what
  * else its reactions need as a small map of plain values.
  */
-public record Event(long id, String type, Long memberId, Long storeId, Map<String, Object> data, OffsetDateTime occurredAt) {
+public record Event(long id, String type, Long memberId, Long storeId, Map<String, Object> data, OffsetDateTime occurredAt,
+                    int attempts) {
 
     public Event {
         data = Map.copyOf(data);

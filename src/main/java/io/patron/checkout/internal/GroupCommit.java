@@ -46,7 +46,10 @@ public class GroupCommit {
     private final TransactionTemplate alone;
     private final List<Thread> committers = new ArrayList<>();
 
-    GroupCommit(PlatformTransactionManager transactions,
+    private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sales = new java.util.concurrent.atomic.AtomicLong();
+
+    GroupCommit(PlatformTransactionManager transactions, io.micrometer.core.instrument.MeterRegistry meters,
                 @Value("${patron.checkout.group-commit.enabled:false}") boolean enabled,
                 @Value("${patron.checkout.group-commit.window-micros:1000}") long windowMicros,
                 @Value("${patron.checkout.group-commit.max-sales:16}") int maxSales,
@@ -58,6 +61,10 @@ public class GroupCommit {
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.alone = new TransactionTemplate(transactions);
+        io.micrometer.core.instrument.FunctionCounter.builder("patron.checkout.group.commits", groups, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Database transactions that wrote a group of till sales").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("patron.checkout.group.sales", sales, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Till sales written in groups").register(meters);
         if (enabled) {
             for (int i = 0; i < Math.max(1, committers); i++) {
                 Thread t = Thread.ofPlatform().daemon().name("group-commit-" + i).start(this::commitLoop);
@@ -114,8 +121,15 @@ public class GroupCommit {
         }
     }
 
+    /** Groups written so far and the sales in them: how much the grouping gathered. */
+    public long[] written() {
+        return new long[] {groups.get(), sales.get()};
+    }
+
     private void write(List<Task> group) {
         group.sort(Comparator.comparing(Task::memberOrder));
+        groups.incrementAndGet();
+        sales.addAndGet(group.size());
         List<Object> answers = new ArrayList<>();
         List<RuntimeException> refusals = new ArrayList<>();
         try {

@@ -161,11 +161,11 @@ public class PurchaseRepository {
         int inserted = jdbc.sql("""
                 INSERT INTO purchases (id, store_id, till_id, receipt_id, member_id, card_number, occurred_at, recorded_at,
                     program_version, currency, subtotal, discount_total, points_redeemed, points_value, total,
-                    eligible_paid, points_earned, request_hash, response, tier_code)
+                    eligible_paid, points_earned, request_hash, response, tier_code, kind)
                 VALUES (:id, :store, :till, :receipt, :member, :card, :occurred, :recorded, :version, :currency, :subtotal,
-                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response, :tier)
+                    :discount, :redeemed, :pointsValue, :total, :eligiblePaid, :earned, :hash, :response, :tier, :kind)
                 ON CONFLICT DO NOTHING""")
-                .param("tier", p.tierCode())
+                .param("tier", p.tierCode()).param("kind", p.kind().name())
                 .param("id", p.id()).param("store", p.storeId()).param("till", p.tillId()).param("receipt", p.receiptId())
                 .param("member", p.memberId()).param("card", p.cardNumber()).param("occurred", p.occurredAt())
                 .param("recorded", p.recordedAt()).param("version", p.priced().programVersion())
@@ -252,16 +252,17 @@ public class PurchaseRepository {
     /** Records a return; false, writing nothing, when the store's return id is recorded already. */
     public boolean insertReturn(long id, long purchaseId, long storeId, String returnId, OffsetDateTime occurredAt,
                              OffsetDateTime recordedAt, BigDecimal refundMoney, BigDecimal refundedAmount, long reversed,
-                             long forgiven, long refunded, String hash, String response, Map<Integer, BigDecimal> quantities) {
+                             long forgiven, long refunded, String hash, io.patron.checkout.SaleKind kind, String response,
+                             Map<Integer, BigDecimal> quantities) {
         int inserted = jdbc.sql("""
                 INSERT INTO purchase_returns (id, purchase_id, store_id, return_id, occurred_at, recorded_at, refunded_money,
-                    refunded_amount, points_reversed, points_forgiven, points_refunded, request_hash, response)
-                VALUES (:id, :p, :s, :r, :occurred, :recorded, :money, :amount, :reversed, :forgiven, :refunded, :hash, :response)
+                    refunded_amount, points_reversed, points_forgiven, points_refunded, request_hash, response, kind)
+                VALUES (:id, :p, :s, :r, :occurred, :recorded, :money, :amount, :reversed, :forgiven, :refunded, :hash, :response, :kind)
                 ON CONFLICT DO NOTHING""")
                 .param("id", id).param("p", purchaseId).param("s", storeId).param("r", returnId).param("occurred", occurredAt)
                 .param("recorded", recordedAt).param("money", refundMoney).param("amount", refundedAmount)
                 .param("reversed", reversed).param("forgiven", forgiven).param("refunded", refunded).param("hash", hash)
-                .param("response", response).update();
+                .param("response", response).param("kind", kind.name()).update();
         if (inserted == 0) {
             return false;
         }
@@ -372,7 +373,7 @@ public class PurchaseRepository {
 
     public record NewPurchase(long id, long storeId, Long tillId, String receiptId, Long memberId, String cardNumber,
                               OffsetDateTime occurredAt, OffsetDateTime recordedAt, PricedBasket priced, String requestHash,
-                              String response, String tierCode) {
+                              String response, String tierCode, io.patron.checkout.SaleKind kind) {
     }
 
     /** {@code tierCode}: the tier the buyer held at the sale (null for anonymous sales and those recorded before it was kept). */

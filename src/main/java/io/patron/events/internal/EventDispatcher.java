@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,9 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Hands committed events to their reactions. Events are taken oldest first in batches locked with
  * SKIP LOCKED, so several instances share the work and never run one event at once; each reaction runs
- * in a transaction of its own and notes that it is done in it, so a reaction that failed is tried again
- * (with a growing pause) without repeating those that did not. An event is finished when every
- * reaction that wants it is done.
+ * in a transaction of its own, so a reaction that failed is tried again (with a growing pause) without
+ * repeating those that did not. An event is finished — and deleted — when every reaction that wants
+ * it is done. (Taken in the order of their ids from the primary key, deleted rows cost the next poll
+ * nothing: a queue that only grows at one end and shrinks at the other.)
  */
 @Component
 public class EventDispatcher {
@@ -36,17 +36,14 @@ public class EventDispatcher {
     private final TransactionTemplate batch;
     private final TransactionTemplate own;
     private final Clock clock;
-    private final int keepDays;
 
-    EventDispatcher(EventStore store, List<EventReaction> reactions, PlatformTransactionManager transactions, Clock clock,
-                    @Value("${patron.events.keep-days:30}") int keepDays) {
+    EventDispatcher(EventStore store, List<EventReaction> reactions, PlatformTransactionManager transactions, Clock clock) {
         this.store = store;
         this.reactions = List.copyOf(reactions);
         this.batch = new TransactionTemplate(transactions);
         this.own = new TransactionTemplate(transactions);
         this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
-        this.keepDays = keepDays;
     }
 
     @Scheduled(fixedDelayString = "${patron.events.poll-millis:250}", initialDelayString = "${patron.events.initial-delay-millis:3000}")
@@ -69,17 +66,27 @@ public class EventDispatcher {
     private int[] dispatchBatch() {
         OffsetDateTime now = OffsetDateTime.now(clock);
         List<Event> due = store.lockDue(now, BATCH);
-        int finished = 0;
+        if (due.isEmpty()) {
+            return new int[] {0, 0};
+        }
+        java.util.Set<String> done = store.done(due.stream().map(Event::id).toList());
+        List<Long> finished = new java.util.ArrayList<>();
         for (Event event : due) {
+            List<EventReaction> wanting = reactions.stream().filter(r -> r.wants(event.type())).toList();
+            // With one reaction the event itself is the note of what is left to do; with several, each
+            // notes that it is done, so that a failure of one does not repeat the others.
+            boolean note = wanting.size() > 1;
             String failure = null;
-            for (EventReaction reaction : reactions) {
-                if (!reaction.wants(event.type()) || store.done(event.id(), reaction.name())) {
+            for (EventReaction reaction : wanting) {
+                if (done.contains(event.id() + "/" + reaction.name())) {
                     continue;
                 }
                 try {
                     own.executeWithoutResult(s -> {
                         reaction.on(event);
-                        store.markDone(event.id(), reaction.name(), OffsetDateTime.now(clock));
+                        if (note) {
+                            store.markDone(event.id(), reaction.name(), OffsetDateTime.now(clock));
+                        }
                     });
                 } catch (RuntimeException e) {
                     failure = reaction.name() + ": " + e;
@@ -88,17 +95,13 @@ public class EventDispatcher {
                 }
             }
             if (failure == null) {
-                store.dispatched(event.id(), now);
-                finished++;
+                finished.add(event.id());
             } else {
-                store.failed(event.id(), failure, now.plus(pause(attempts(event))));
+                store.failed(event.id(), failure, now.plus(pause(event.attempts())));
             }
         }
-        return new int[] {due.size(), finished};
-    }
-
-    private int attempts(Event event) {
-        return store.attempts(event.id());
+        store.forget(finished);
+        return new int[] {due.size(), finished.size()};
     }
 
     static Duration pause(int attempts) {
@@ -106,14 +109,4 @@ public class EventDispatcher {
         return pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause;
     }
 
-    /** Finished events are kept {@code patron.events.keep-days} (for redelivery), then forgotten. */
-    @Scheduled(fixedDelayString = "${patron.events.forget-millis:3600000}", initialDelayString = "${patron.events.forget-initial-delay-millis:600000}")
-    @SchedulerLock(name = "events-forget", lockAtMostFor = "PT10M")
-    void forgetOld() {
-        OffsetDateTime before = OffsetDateTime.now(clock).minusDays(keepDays);
-        int forgotten;
-        do {
-            forgotten = batch.execute(status -> store.forget(before, 10_000));
-        } while (forgotten == 10_000);
-    }
 }

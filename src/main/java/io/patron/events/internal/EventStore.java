@@ -37,18 +37,22 @@ public class EventStore {
     /** Events still waiting for a reaction and due, oldest first, locked (other dispatchers skip them). */
     public List<Event> lockDue(OffsetDateTime now, int limit) {
         return jdbc.sql("""
-                SELECT * FROM events WHERE dispatched_at IS NULL AND next_attempt_at <= :now
-                ORDER BY id LIMIT :l FOR UPDATE SKIP LOCKED""")
+                SELECT * FROM events WHERE next_attempt_at <= :now ORDER BY id LIMIT :l FOR UPDATE SKIP LOCKED""")
                 .param("now", now).param("l", limit)
                 .query((rs, i) -> new Event(rs.getLong("id"), rs.getString("event_type"), (Long) rs.getObject("member_id", Long.class),
                         (Long) rs.getObject("store_id", Long.class), json.readValue(rs.getString("details"), MAP),
-                        rs.getObject("occurred_at", OffsetDateTime.class)))
+                        rs.getObject("occurred_at", OffsetDateTime.class), rs.getInt("attempts")))
                 .list();
     }
 
-    public boolean done(long eventId, String reaction) {
-        return jdbc.sql("SELECT COUNT(*) FROM event_reactions WHERE event_id = :e AND reaction = :r").param("e", eventId)
-                .param("r", reaction).query(Long.class).single() > 0;
+    /** The reactions done for these events, as "eventId/reaction". */
+    public java.util.Set<String> done(List<Long> eventIds) {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        if (!eventIds.isEmpty()) {
+            jdbc.sql("SELECT event_id, reaction FROM event_reactions WHERE event_id IN (:ids)").param("ids", eventIds)
+                    .query((rs, i) -> done.add(rs.getLong(1) + "/" + rs.getString(2))).list();
+        }
+        return done;
     }
 
     public void markDone(long eventId, String reaction, OffsetDateTime at) {
@@ -56,31 +60,21 @@ public class EventStore {
                 .param("e", eventId).param("r", reaction).param("at", at).update();
     }
 
-    public void dispatched(long eventId, OffsetDateTime at) {
-        jdbc.sql("UPDATE events SET dispatched_at = :at WHERE id = :id").param("at", at).param("id", eventId).update();
-    }
-
     public void failed(long eventId, String error, OffsetDateTime nextAttempt) {
         jdbc.sql("UPDATE events SET attempts = attempts + 1, last_error = :e, next_attempt_at = :next WHERE id = :id")
                 .param("e", error.length() > 500 ? error.substring(0, 500) : error).param("next", nextAttempt).param("id", eventId).update();
     }
 
-    /** Events whose reactions are all done, older than {@code before}: no longer needed. */
-    public int forget(OffsetDateTime before, int limit) {
-        List<Long> ids = jdbc.sql("SELECT id FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at < :b ORDER BY id LIMIT :l")
-                .param("b", before).param("l", limit).query(Long.class).list();
-        if (ids.isEmpty()) {
-            return 0;
+    /** Events whose reactions are all done: no longer needed. */
+    public void forget(List<Long> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
         }
-        jdbc.sql("DELETE FROM event_reactions WHERE event_id IN (:ids)").param("ids", ids).update();
-        return jdbc.sql("DELETE FROM events WHERE id IN (:ids)").param("ids", ids).update();
-    }
-
-    public int attempts(long eventId) {
-        return jdbc.sql("SELECT attempts FROM events WHERE id = :id").param("id", eventId).query(Integer.class).single();
+        jdbc.sql("DELETE FROM event_reactions WHERE event_id IN (:ids)").param("ids", eventIds).update();
+        jdbc.sql("DELETE FROM events WHERE id IN (:ids)").param("ids", eventIds).update();
     }
 
     public long waiting() {
-        return jdbc.sql("SELECT COUNT(*) FROM events WHERE dispatched_at IS NULL").query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM events").query(Long.class).single();
     }
 }
