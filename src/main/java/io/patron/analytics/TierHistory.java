@@ -117,6 +117,7 @@ public class TierHistory {
     }
 
     /** A tier's members on the last day counted by the period's end, and by the ends of the comparison periods (null: not counted yet). */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TierCount")
     public record TierCount(String tier, long members, Long previous, Long yearBefore) {
     }
 

@@ -38,6 +38,7 @@ public class Uplift {
 
     public enum Verdict { MORE, LESS, NOT_SIGNIFICANT_YET, NO_CONTROL_GROUP }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "UpliftResult")
     public record Result(long newsletterId, String name, OffsetDateTime sentAt, int days, long treated, long control,
                          Difference revenuePerMember, Difference visitsPerMember, BigDecimal treatedAverageCheck,
                          BigDecimal controlAverageCheck, Verdict verdict) {

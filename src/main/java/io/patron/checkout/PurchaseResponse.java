@@ -22,6 +22,7 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
     public record MemberSummary(long id, String cardNumber, String firstName, long pointsAvailable, long pointsPending) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PricedLine")
     public record LineView(String lineId, BigDecimal quantity, BigDecimal unitPrice, BigDecimal amount, BigDecimal discount,
                            BigDecimal pointsValue, BigDecimal total, boolean excluded) {
         static LineView of(PricedBasket.PricedLine l) {

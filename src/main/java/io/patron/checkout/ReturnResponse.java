@@ -14,6 +14,7 @@ public record ReturnResponse(String returnId, long purchaseId, String receiptId,
                              List<LineView> lines, BigDecimal refundedAmount, BigDecimal refundMoney, long pointsRefunded,
                              long pointsReversed, long pointsForgiven, PurchaseResponse.MemberSummary member) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ReturnedLine")
     public record LineView(String lineId, BigDecimal quantity, BigDecimal refundedAmount) {
     }
 }

@@ -272,11 +272,13 @@ final class Simulation {
     }
 
     /** One programme's figures for the period. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SimulationResult")
     record Result(int version, String name, String currency, long receipts, long memberReceipts, long affectedReceipts,
                   BigDecimal subtotal, BigDecimal discountTotal, BigDecimal averageDiscountPerReceipt, long pointsIssued,
                   long pointsReversed, long pointsExpired, long liabilityPoints, BigDecimal liabilityMoney, List<TierCount> tiers,
                   List<RuleResult> rules, long returnsSimulated, long returnsOutsideWindow) {
 
+        @io.swagger.v3.oas.annotations.media.Schema(name = "SimulatedTierCount")
         record TierCount(String tier, long members) {
         }
 

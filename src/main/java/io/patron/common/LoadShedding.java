@@ -32,6 +32,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * have at most {@code patron.api.max-concurrent-per-key} requests in flight (a misbehaving till gets
  * 429 and the others go on). Work in progress is never dropped, so the throughput of successful sales
  * stays near the peak however many more requests arrive. Health checks are never shed.
+ *
+ * <p>Each key (or, without one, each client address) may also make at most
+ * {@code patron.api.requests-per-minute} requests in a minute; every API answer says where it stands
+ * in the draft IETF headers {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
+ * {@code RateLimit-Reset}, and one more request is {@code 429 RATE_LIMITED} with {@code Retry-After}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 4)
@@ -44,10 +49,13 @@ public class LoadShedding extends OncePerRequestFilter {
     private final Map<String, AtomicInteger> inFlightByKey = new ConcurrentHashMap<>();
     private final Counter shed;
     private final Counter keyLimited;
+    private final int perMinute;
+    private final Map<String, long[]> minutes = new ConcurrentHashMap<>();
 
     LoadShedding(@Value("${patron.api.max-concurrent:20}") int maxConcurrent, @Value("${patron.api.queue-wait-millis:25}") long waitMillis,
                  @Value("${patron.api.max-queued:8}") int maxQueued, @Value("${patron.api.max-concurrent-per-key:16}") int perKey,
-                 MeterRegistry meters) {
+                 @Value("${patron.api.requests-per-minute:60000}") int perMinute, MeterRegistry meters) {
+        this.perMinute = Math.max(1, perMinute);
         this.slots = new Semaphore(maxConcurrent, true);
         this.waitMillis = waitMillis;
         this.maxQueued = maxQueued;
@@ -66,6 +74,14 @@ public class LoadShedding extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String key = keyOf(request.getHeader("Authorization"));
+        long retryAfter = countRequest(key != null ? key : "addr:" + request.getRemoteAddr(), response);
+        if (retryAfter > 0) {
+            keyLimited.increment();
+            request.setAttribute(TillMetrics.PROBLEM_CODE, "RATE_LIMITED");
+            Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED",
+                    "This key has used up its requests for this minute.", Map.of("Retry-After", Long.toString(retryAfter)));
+            return;
+        }
         AtomicInteger mine = key == null ? null : inFlightByKey.computeIfAbsent(key, k -> new AtomicInteger());
         if (mine != null && mine.incrementAndGet() > perKey) {
             release(key, mine);
@@ -98,6 +114,29 @@ public class LoadShedding extends OncePerRequestFilter {
                 release(key, mine);
             }
         }
+    }
+
+    /**
+     * Counts a request of {@code who} in its current minute and writes the rate-limit headers; answers
+     * the seconds until the minute ends when it is over the limit, else 0.
+     */
+    private long countRequest(String who, HttpServletResponse response) {
+        long now = System.currentTimeMillis();
+        if (minutes.size() > 100_000) {
+            minutes.entrySet().removeIf(e -> e.getValue()[0] <= now);
+        }
+        long[] window = minutes.compute(who, (k, w) -> {
+            if (w == null || w[0] <= now) {
+                return new long[] {now + 60_000, 1};
+            }
+            w[1]++;
+            return w;
+        });
+        long reset = Math.max(1, (window[0] - now + 999) / 1000);
+        response.setHeader("RateLimit-Limit", Integer.toString(perMinute));
+        response.setHeader("RateLimit-Remaining", Long.toString(Math.max(0, perMinute - window[1])));
+        response.setHeader("RateLimit-Reset", Long.toString(reset));
+        return window[1] > perMinute ? reset : 0;
     }
 
     /** Requests waiting for a place now. */

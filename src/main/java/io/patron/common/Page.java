@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** One page of a bounded list: the items, the page index (from 0), the page size and the total. */
-public record Page<T>(List<T> items, int page, int size, long total) {
+public record Page<T>(@io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED) List<T> items, int page, int size, long total) {
 
     public static final int SIZE_MAX = 200;
 

@@ -23,6 +23,7 @@ public record Campaign(long id, String code, String name, Effect effect, Integer
     }
 
     /** Percent or amount off the lines it applies to, one unit of a product free, or bonus points. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "CouponEffect")
     public record Effect(EffectType type, BigDecimal value, String sku) {
     }
 

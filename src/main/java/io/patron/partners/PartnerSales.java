@@ -71,6 +71,7 @@ public class PartnerSales {
     }
 
     /** A member as a partner presents them: by card number or phone. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerMemberRef")
     public record MemberRef(String cardNumber, String phone) {
     }
 
@@ -78,16 +79,20 @@ public class PartnerSales {
     public record Identification(boolean cardValid, String maskedName, Long pointsAvailable) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerReceiptRequest")
     public record ReceiptRequest(String receiptId, MemberRef member, BigDecimal amount, Long pointsToBurn, OffsetDateTime occurredAt) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerReceiptAnswer")
     public record ReceiptAnswer(String receiptId, OffsetDateTime occurredAt, BigDecimal amount, long pointsBurned, BigDecimal burnValue,
                                 BigDecimal amountToPay, long pointsEarned, String maskedName, Long pointsAvailable) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerReturnRequest")
     public record ReturnRequest(String returnId, String receiptId, BigDecimal amount, OffsetDateTime occurredAt) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerReturnAnswer")
     public record ReturnAnswer(String returnId, String receiptId, BigDecimal amount, long pointsReversed, long pointsForgiven,
                                long pointsRefunded, BigDecimal refundValue, BigDecimal returnedTotal) {
     }

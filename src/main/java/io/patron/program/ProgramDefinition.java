@@ -105,6 +105,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * them, fixed bonus points, or coupons of a campaign for the member. {@code categories} narrows the lines; {@code perAmount} is the
      * amount per which POINTS_PER_AMOUNT gives {@code value} points.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RuleEffect")
     public record Effect(EffectType type, BigDecimal value, List<String> categories, BigDecimal perAmount, String campaign,
                          String draw) {
         public Effect {
@@ -130,6 +131,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * when the newcomer's first purchase reaches {@code minimumPurchase} (after discounts); once, and
      * the referrer's points are taken back if that purchase comes back in full.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeReferral")
     public record Referral(long referrerPoints, long newcomerPoints, BigDecimal minimumPurchase) {
     }
 
@@ -139,6 +141,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * What the till's answer tells the cashier, most important first: the prompts a chain wants, in
      * the order of {@link Prompt}. Absent: all of them.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeTill")
     public record Till(List<Prompt> prompts) {
         public Till {
             prompts = prompts == null ? null : List.copyOf(prompts);
@@ -161,6 +164,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * fall is only checked at the start of each month, and a tier reached at a month's start is kept
      * for {@code graceMonths} more months. Optional.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeTiers")
     public record Tiers(Basis basis, Integer rollingMonths, Integer graceMonths, List<Tier> levels) {
         public Tiers {
             levels = levels == null ? List.of() : List.copyOf(levels);
@@ -213,6 +217,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * {@code points} points for every {@code perAmount} of money paid (not of points), rounded per
      * receipt; lines in {@code excludedCategories} earn nothing and get no discount.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeEarning")
     public record Earning(long points, BigDecimal perAmount, RoundingMode rounding, Set<String> excludedCategories,
                           int pendingDays, int expiryMonths) {
         public Earning {
@@ -231,6 +236,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * One point pays {@code pointValue} of money; points pay at most {@code maxShare} of the eligible
      * part of a receipt, and only once at least {@code minBalance} points are available.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeRedemption")
     public record Redemption(BigDecimal pointValue, BigDecimal maxShare, long minBalance) {
     }
 

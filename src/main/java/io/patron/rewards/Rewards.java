@@ -167,6 +167,7 @@ public class Rewards {
     }
 
     /** The price and the refusal (a problem code) of an item for a member now. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RewardTerms")
     private record Terms(long price, boolean birthday, String refusal) {
     }
 

@@ -11,17 +11,21 @@ import java.util.List;
  * what a member reads is what the till applies: a test prices baskets from these numbers alone and
  * compares them with the till's quotes.
  */
+@io.swagger.v3.oas.annotations.media.Schema(name = "Terms")
 public record Terms(int version, OffsetDateTime since, String programme, String currency, Earning earning, Redemption redemption,
                     Tiers tiers, List<Promotion> promotions, Referral referral, List<OpenDraw> draws) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TermsEarning")
     public record Earning(long points, BigDecimal perAmount, String rounding, List<String> excludedCategories, int pendingDays,
                           int expiryMonths) {
     }
 
     /** {@code maxSharePercent}: the share of a receipt points may pay, in percent. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TermsRedemption")
     public record Redemption(BigDecimal pointValue, BigDecimal maxSharePercent, long minBalance) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TermsTiers")
     public record Tiers(String basis, Integer rollingMonths, int graceMonths, List<Level> levels) {
     }
 
@@ -33,6 +37,7 @@ public record Terms(int version, OffsetDateTime since, String programme, String 
                             String stacking, LocalDate from, LocalDate to, List<Integer> weekdays, Integer fromHour, Integer toHour) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "TermsReferral")
     public record Referral(long referrerPoints, long newcomerPoints, BigDecimal minimumPurchase) {
     }
 

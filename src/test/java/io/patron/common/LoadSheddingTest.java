@@ -26,7 +26,7 @@ class LoadSheddingTest {
 
     @Test
     void aBusyKeyGets429AndAFullInstanceAQuick503WhileAdmittedRequestsComplete() throws Exception {
-        LoadShedding shedding = new LoadShedding(2, 10, 8, 1, new SimpleMeterRegistry());
+        LoadShedding shedding = new LoadShedding(2, 10, 8, 1, 60_000, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(2);
         jakarta.servlet.FilterChain held = held(inside, release);
@@ -65,7 +65,7 @@ class LoadSheddingTest {
 
     @Test
     void whenEnoughRequestsAlreadyWaitTheNextIsRefusedAtOnceAndTheWaitingOneGetsIn() throws Exception {
-        LoadShedding shedding = new LoadShedding(1, 3_000, 1, 16, new SimpleMeterRegistry());
+        LoadShedding shedding = new LoadShedding(1, 3_000, 1, 16, 60_000, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
         jakarta.servlet.FilterChain held = held(inside, release);

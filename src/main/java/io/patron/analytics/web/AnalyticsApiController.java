@@ -44,10 +44,14 @@ class AnalyticsApiController {
     @org.springframework.web.bind.annotation.PostMapping("/rollups/catch-up")
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Roll up now what is safe to count (rows whose ids were seen a minute ago; the job does it every minute)")
-    java.util.Map<String, Long> catchUp() {
+    CaughtUp catchUp() {
         long start = System.nanoTime();
         long rows = analytics.catchUp();
-        return java.util.Map.of("rows", rows, "millis", (System.nanoTime() - start) / 1_000_000);
+        return new CaughtUp(rows, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** How many rows the catch-up rolled up, and how long it took. */
+    record CaughtUp(long rows, long millis) {
     }
 
     @GetMapping("/uplift/journeys/{journey}")
@@ -102,12 +106,18 @@ class AnalyticsApiController {
 
     @GetMapping("/rfm")
     @Operation(summary = "RFM classes: members, spend in the last year and share of revenue (as of the last daily computation)")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Breakdowns.RfmShare.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> rfm(@RequestParam Optional<String> format) {
         return rows("rfm", io.patron.analytics.Breakdowns.RfmShare.class, breakdowns.rfm(), format);
     }
 
     @GetMapping("/referrers")
     @Operation(summary = "Members who brought others, with what those members bought in the months the period touches")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Breakdowns.Referrer.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> referrers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                 @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
         return rows("referrers", io.patron.analytics.Breakdowns.Referrer.class, breakdowns.referrers(new Analytics.Period(from, to)), format);
@@ -115,18 +125,27 @@ class AnalyticsApiController {
 
     @GetMapping("/coupons")
     @Operation(summary = "Coupon campaigns (the newest 50): codes issued, codes used, redemption rate")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Breakdowns.CampaignRate.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> coupons(@RequestParam Optional<String> format) {
         return rows("coupons", io.patron.analytics.Breakdowns.CampaignRate.class, breakdowns.coupons(), format);
     }
 
     @GetMapping("/draws")
     @Operation(summary = "Draws (the newest 50): valid tickets and members taking part")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Breakdowns.DrawParticipation.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> draws(@RequestParam Optional<String> format) {
         return rows("draws", io.patron.analytics.Breakdowns.DrawParticipation.class, breakdowns.draws(), format);
     }
 
     @GetMapping("/feedback")
     @Operation(summary = "NPS and satisfaction per store for a period of UTC days")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.feedback.Feedback.StoreScore.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> feedback(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
         new Analytics.Period(from, to);
@@ -135,6 +154,9 @@ class AnalyticsApiController {
 
     @GetMapping("/points")
     @Operation(summary = "Points issued, redeemed, taken back and expired in a period (UTC days), breakage, and the liability now")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Analytics.Points.class)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> points(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                              @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
         Analytics.Points points = analytics.points(new Analytics.Period(from, to), programs.active().definition().redemption().pointValue());
@@ -147,6 +169,9 @@ class AnalyticsApiController {
     @GetMapping("/tiers")
     @Operation(summary = "Tier distribution at the period's end beside the comparison periods' ends, and the moves between tiers in it",
             description = "From the daily record of every member's tier (grace months and VIP tiers included). CSV: the distribution.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.TierHistory.Distribution.class)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> tiers(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to, @RequestParam Optional<String> format) {
         io.patron.analytics.TierHistory.Distribution d = tierHistory.distribution(new Analytics.Period(from, to));
@@ -158,6 +183,9 @@ class AnalyticsApiController {
 
     @GetMapping("/tier-movements")
     @Operation(summary = "Members moving from one tier to another in the period, per pair of tiers (at most 200 rows)")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.TierHistory.Movement.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> tierMovements(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                     @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
                                     @RequestParam Optional<String> format) {
@@ -168,10 +196,14 @@ class AnalyticsApiController {
     @org.springframework.web.bind.annotation.PostMapping("/tiers/record")
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Record every member's tier now (the daily job does it); answers how many moved")
-    java.util.Map<String, Long> recordTiers() {
+    TiersRecorded recordTiers() {
         long start = System.nanoTime();
         long moved = tierHistory.record();
-        return java.util.Map.of("moved", moved, "millis", (System.nanoTime() - start) / 1_000_000);
+        return new TiersRecorded(moved, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** How many members moved tier in the recording, and how long it took. */
+    record TiersRecorded(long moved, long millis) {
     }
 
     @GetMapping("/uplift/newsletters/{id}")
@@ -186,6 +218,9 @@ class AnalyticsApiController {
     @Operation(summary = "Measures of a period of local days (both included), with the previous period and the year before",
             description = "With segment (a saved segment's code): the segment's members as it stands now, their purchases in the months "
                     + "the period touches; no anonymous sales, so no participation.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Analytics.Summary.class)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> summary(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                               @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
                               @RequestParam Optional<Long> storeId, @RequestParam Optional<String> segment,
@@ -199,6 +234,9 @@ class AnalyticsApiController {
 
     @GetMapping("/daily")
     @Operation(summary = "Receipts and sales per day of a period")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Analytics.DayPoint.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> daily(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                             @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
                             @RequestParam Optional<Long> storeId, @RequestParam Optional<String> format) {
@@ -211,6 +249,9 @@ class AnalyticsApiController {
 
     @GetMapping("/cohorts")
     @Operation(summary = "Monthly retention cohorts by the month of the first purchase")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "JSON, or CSV with format=csv", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.analytics.Analytics.Cohort.class), maxItems = 10000)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000))})
     ResponseEntity<?> cohorts(@RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                               @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
                               @RequestParam Optional<Long> storeId, @RequestParam Optional<Integer> months,

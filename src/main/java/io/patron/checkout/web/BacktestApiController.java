@@ -79,6 +79,9 @@ class BacktestApiController {
     /** A back-test as the API shows it; {@code result} holds {@code baseline} and {@code candidate} figures once DONE. */
     record BacktestView(long id, Backtest.Status status, int candidateVersion, int baselineVersion, OffsetDateTime from,
                         OffsetDateTime to, Long storeId, String createdBy, OffsetDateTime createdAt, OffsetDateTime startedAt,
-                        OffsetDateTime finishedAt, long receiptsTotal, long receiptsDone, int percent, String error, JsonNode result) {
+                        OffsetDateTime finishedAt, long receiptsTotal, long receiptsDone, int percent, String error,
+                        @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.checkout.Backtests.Outcome.class,
+                                description = "When finished: the period, the receipts replayed and both programmes' results")
+                        JsonNode result) {
     }
 }

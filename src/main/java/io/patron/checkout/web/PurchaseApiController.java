@@ -11,6 +11,10 @@ import io.patron.common.Page;
 import io.patron.common.PageRequest;
 import io.patron.common.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.Optional;
@@ -52,6 +56,12 @@ class PurchaseApiController {
     @PostMapping
     @Operation(summary = "Record a sale", description = "Idempotent on (store, receiptId): the same body again answers "
             + "the stored answer with Idempotent-Replayed: true; a different body is 409 RECEIPT_ALREADY_RECORDED.")
+    @ApiResponse(responseCode = "201", description = "The sale is recorded.",
+            headers = @Header(name = "Location", description = "The purchase: /api/v1/purchases/{purchaseId}", schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PurchaseResponse.class)))
+    @ApiResponse(responseCode = "200", description = "A retry of a recorded sale: the answer it was given.",
+            headers = @Header(name = "Idempotent-Replayed", description = "Always true on this answer", schema = @Schema(type = "string", allowableValues = "true")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PurchaseResponse.class)))
     ResponseEntity<String> commit(@RequestBody PurchaseRequest request) {
         Checkout.Answer answer = checkout.commit(till(), request);
         return answer(answer, "/api/v1/purchases/");
@@ -59,6 +69,11 @@ class PurchaseApiController {
 
     @PostMapping("/{id}/returns")
     @Operation(summary = "Take goods back", description = "Reverses earned points and refunds redeemed points in proportion; idempotent on returnId.")
+    @ApiResponse(responseCode = "201", description = "The return is recorded.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = io.patron.checkout.ReturnResponse.class)))
+    @ApiResponse(responseCode = "200", description = "A retry of a recorded return: the answer it was given.",
+            headers = @Header(name = "Idempotent-Replayed", description = "Always true on this answer", schema = @Schema(type = "string", allowableValues = "true")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = io.patron.checkout.ReturnResponse.class)))
     ResponseEntity<String> returnGoods(@PathVariable long id, @RequestBody ReturnRequest request) {
         return answer(checkout.returnGoods(till(), id, request), null);
     }
@@ -66,6 +81,8 @@ class PurchaseApiController {
     @GetMapping("/{id}")
     @PreAuthorize("hasAnyRole('TILL','ADMIN','SUPPORT','MARKETER','ANALYST')")
     @Operation(summary = "A recorded purchase as its commit answered, with its returns")
+    @ApiResponse(responseCode = "200", description = "The purchase",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RecordedPurchase.class)))
     ResponseEntity<String> get(@PathVariable long id) {
         var purchase = checkout.purchase(id)
                 .filter(p -> Callers.till().map(t -> t.storeId() == p.storeId()).orElse(true))
@@ -87,6 +104,12 @@ class PurchaseApiController {
         }
         Long store = Callers.till().map(Caller.Till::storeId).orElse(storeId.orElse(null));
         return checkout.byReceipt(store, receiptId, PageRequest.of(page.orElse(null), size.orElse(null), 50));
+    }
+
+    /** What {@code GET /api/v1/purchases/{id}} answers (for the document): the commit's answer, its store and returns. */
+    @Schema(name = "RecordedPurchase", allOf = PurchaseResponse.class)
+    record RecordedPurchase(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long storeId,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) java.util.List<io.patron.checkout.ReturnResponse> returns) {
     }
 
     private static Caller.Till till() {

@@ -177,8 +177,10 @@ class MemberApiController {
     record Consents(Boolean emailMarketing) {
     }
 
-    record EnrolRequest(String cardNumber, String externalId, String phone, String email, String firstName,
-                        String lastName, LocalDate birthDate, String language, List<String> categories,
+    record EnrolRequest(@io.swagger.v3.oas.annotations.media.Schema(description = "A printed card to register (13 digits with its check digit); absent: one is generated") String cardNumber,
+                        String externalId, String phone, String email, String firstName,
+                        String lastName, LocalDate birthDate, @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {"en", "ru", "ro", "hy"}) String language,
+                        @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.members.MemberCategory.class), uniqueItems = true) List<String> categories,
                         Consents consents, String referralCode, Long storeId) {
         MemberDetails details() {
             return new MemberDetails(cardNumber, externalId, phone, email, firstName, lastName, birthDate, language,

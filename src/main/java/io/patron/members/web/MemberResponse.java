@@ -11,8 +11,9 @@ import java.util.Set;
 
 /** A member as the API shows it. Tills get the identification subset only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record MemberResponse(long id, String cardNumber, String status, String externalId, String phone, String email,
-                      String firstName, String lastName, LocalDate birthDate, String language,
+record MemberResponse(long id, String cardNumber, @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.members.MemberStatus.class) String status,
+                      String externalId, String phone, String email,
+                      String firstName, String lastName, LocalDate birthDate, @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {"en", "ru", "ro", "hy"}) String language,
                       Set<MemberCategory> categories, ConsentView consents, String referralCode, Long referredBy,
                       Long mergedInto, List<CardView> cards, OffsetDateTime createdAt) {
 

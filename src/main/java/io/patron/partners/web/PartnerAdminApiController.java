@@ -117,6 +117,8 @@ class PartnerAdminApiController {
     }
 
     @GetMapping(value = "/statements/{id}/csv", produces = "text/csv")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The statement as CSV",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", maxLength = 100000000)))
     ResponseEntity<String> csv(@PathVariable long id) {
         Statement s = settlements.get(id);
         return io.patron.common.Downloads.csv(s.number(), settlements.csv(s));

@@ -63,12 +63,19 @@ class PartnerApiController {
     @Operation(summary = "Record a receipt: earn points, optionally pay part with points",
             description = "Idempotent on receiptId: the same body again answers the stored answer with Idempotent-Replayed: true; "
                     + "a different body is 409 RECEIPT_ALREADY_RECORDED.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "The receipt is recorded.",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PartnerSales.ReceiptAnswer.class)))
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "A retry: the answer it was given.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Idempotent-Replayed", description = "Always true on this answer", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", allowableValues = "true")),
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PartnerSales.ReceiptAnswer.class)))
     ResponseEntity<String> receipt(@RequestBody PartnerSales.ReceiptRequest request) {
         return answer(sales.recordReceipt(Callers.partner(), request));
     }
 
     @GetMapping("/receipts/{receiptId}")
     @Operation(summary = "A receipt this partner recorded, as it was answered")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "OK",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PartnerSales.ReceiptAnswer.class)))
     ResponseEntity<String> receipt(@PathVariable String receiptId) {
         var receipt = sales.receipt(Callers.partner(), receiptId)
                 .orElseThrow(() -> ProblemException.notFound("RECEIPT_NOT_FOUND", "No receipt " + receiptId + " of this partner."));
@@ -78,6 +85,11 @@ class PartnerApiController {
     @PostMapping("/returns")
     @Operation(summary = "Take goods of a receipt back", description = "Takes back earned points and gives back spent points in "
             + "proportion to the money returned; idempotent on returnId.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "The return is recorded.",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PartnerSales.ReturnAnswer.class)))
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "A retry: the answer it was given.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Idempotent-Replayed", description = "Always true on this answer", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string", allowableValues = "true")),
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PartnerSales.ReturnAnswer.class)))
     ResponseEntity<String> returnGoods(@RequestBody PartnerSales.ReturnRequest request) {
         return answer(sales.recordReturn(Callers.partner(), request));
     }

@@ -43,6 +43,10 @@ class ProgramApiController {
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize(READ)
     @Operation(summary = "The active programme document", description = "Its version is in the Program-Version header and the ETag.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The active programme document",
+            headers = {@io.swagger.v3.oas.annotations.headers.Header(name = "Program-Version", description = "The active version", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer")),
+                    @io.swagger.v3.oas.annotations.headers.Header(name = "ETag", description = "\"v<version>\"", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))},
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.program.ProgramDefinition.class)))
     ResponseEntity<String> active() {
         ActiveProgram active = programs.active();
         return ResponseEntity.ok().eTag("\"v" + active.version() + "\"").header("Program-Version", String.valueOf(active.version()))
@@ -52,7 +56,9 @@ class ProgramApiController {
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize(WRITE)
     @Operation(summary = "Replace the programme", description = "Stores the document as a new version; active at once unless draft=true.")
-    ProgramVersion replace(@RequestBody String document, @RequestParam Optional<String> comment,
+    ProgramVersion replace(@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The programme document (its JSON Schema: GET /api/v1/program/schema)",
+                                   content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.program.ProgramDefinition.class)))
+                           @RequestBody String document, @RequestParam Optional<String> comment,
                            @RequestParam(defaultValue = "false") boolean draft) {
         return programs.save(document, comment.orElse(null), !draft);
     }
@@ -60,6 +66,8 @@ class ProgramApiController {
     @GetMapping(value = "/schema", produces = "application/schema+json")
     @PreAuthorize(READ)
     @Operation(summary = "The JSON Schema of the programme document")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "A JSON Schema (draft 2020-12)",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/schema+json", schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "A JSON Schema document")))
     String schema() {
         return programs.schema();
     }
@@ -72,6 +80,8 @@ class ProgramApiController {
 
     @GetMapping(value = "/versions/{version}", produces = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize(READ)
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The programme document of that version",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = io.patron.program.ProgramDefinition.class)))
     String version(@PathVariable int version) {
         return programs.documentJson(version);
     }
