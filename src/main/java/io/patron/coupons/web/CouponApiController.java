@@ -16,7 +16,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -76,22 +75,30 @@ class CouponApiController {
     @PostMapping("/api/v1/coupon-campaigns/{id}/codes")
     @PreAuthorize(WRITE)
     @Operation(summary = "Generate unique random codes (up to 1,000,000; about 10 s for a million)")
-    Map<String, Long> generate(@PathVariable long id, @RequestBody GenerateRequest request) {
+    CodesGenerated generate(@PathVariable long id, @RequestBody GenerateRequest request) {
         if (request.count() == null) {
             throw ProblemException.invalid("count", "is required");
         }
-        return Map.of("generated", coupons.generate(id, request.count(), n -> { }));
+        return new CodesGenerated(coupons.generate(id, request.count(), n -> { }));
+    }
+
+    /** How many codes were generated. */
+    record CodesGenerated(long generated) {
+    }
+
+    /** How many codes the list had, and how many of them were new. */
+    record CodesImported(int read, int added) {
     }
 
     @PostMapping(value = "/api/v1/coupon-campaigns/{id}/codes/import", consumes = MediaType.TEXT_PLAIN_VALUE)
     @PreAuthorize(WRITE)
     @Operation(summary = "Import codes (a partner's list): one code per line; answers how many were new")
-    Map<String, Integer> importCodes(@PathVariable long id, @RequestBody String body) {
+    CodesImported importCodes(@PathVariable long id, @RequestBody String body) {
         List<String> codes = Arrays.stream(body.split("\\R")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (codes.size() > IMPORT_MAX) {
             throw ProblemException.invalid("codes", "at most " + IMPORT_MAX + " codes per request");
         }
-        return Map.of("read", codes.size(), "added", coupons.importCodes(id, codes));
+        return new CodesImported(codes.size(), coupons.importCodes(id, codes));
     }
 
     @GetMapping("/api/v1/coupon-campaigns/{id}/codes")
@@ -142,13 +149,17 @@ class CouponApiController {
     @PostMapping("/api/v1/coupon-campaigns/{id}/issue-to-segment")
     @PreAuthorize("hasAnyRole('ADMIN','MARKETER')")
     @Operation(summary = "Give every member of a segment a personal coupon (members holding an unused one are skipped)")
-    Map<String, Long> issueToSegment(@PathVariable long id, @RequestBody SegmentIssueRequest request) {
+    SegmentCouponsIssued issueToSegment(@PathVariable long id, @RequestBody SegmentIssueRequest request) {
         coupons.campaign(id);
         var segment = segments.byCode(request.segmentCode())
                 .orElseThrow(() -> ProblemException.invalid("segmentCode", "no segment has this code"));
         long[] given = {0};
         long members = segments.forEachBatch(segment.definition(), batch -> given[0] += coupons.giveToMembers(id, batch));
-        return Map.of("members", members, "issued", given[0]);
+        return new SegmentCouponsIssued(members, given[0]);
+    }
+
+    /** The segment's members now, and how many of them were given a coupon. */
+    record SegmentCouponsIssued(long members, long issued) {
     }
 
     @GetMapping("/api/v1/members/{id}/coupons")

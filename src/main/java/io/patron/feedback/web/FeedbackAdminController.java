@@ -11,7 +11,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -78,9 +77,13 @@ class FeedbackAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     @ResponseBody
     @Operation(summary = "E-mail a member a survey link (signed, single use, 30 days)")
-    Map<String, Long> invite(@PathVariable long id, @RequestBody InvitationRequest request) {
+    InvitationSent invite(@PathVariable long id, @RequestBody InvitationRequest request) {
         Feedback.Kind kind = request.kind() == null ? Feedback.Kind.NPS : request.kind();
-        return Map.of("invitationId", feedback.invite(members.get(new MemberId(id)).id(), kind, request.storeId(), request.purchaseId()));
+        return new InvitationSent(feedback.invite(members.get(new MemberId(id)).id(), kind, request.storeId(), request.purchaseId()));
+    }
+
+    /** The invitation e-mailed (its id, for finding its response later). */
+    record InvitationSent(long invitationId) {
     }
 
     @GetMapping("/api/v1/feedback")

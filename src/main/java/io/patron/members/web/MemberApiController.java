@@ -162,6 +162,11 @@ class MemberApiController {
     @GetMapping("/{id}/export")
     @PreAuthorize(SUPPORT)
     @Operation(summary = "GDPR export of everything held about the member")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "A JSON document of everything held: "
+            + "exportedAt, member, cards, referralsMade, auditTrail, purchases, points, emails and portalSignIns, each an object or an array "
+            + "of the records as they are stored (its sections grow with the data Patron holds, so it is not a fixed schema)",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", additionalPropertiesSchema = Object.class)))
     Map<String, Object> export(@PathVariable long id) {
         return members.export(new MemberId(id));
     }

@@ -4,7 +4,6 @@ import io.patron.offers.Offers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,10 +27,14 @@ class OfferApiController {
 
     @PostMapping("/api/v1/offers/profiles")
     @Operation(summary = "Work every member's profile out again now (the daily job does it)")
-    Map<String, Long> computeProfiles() {
+    ProfilesComputed computeProfiles() {
         long start = System.nanoTime();
         long members = offers.computeProfiles();
-        return Map.of("members", members, "millis", (System.nanoTime() - start) / 1_000_000);
+        return new ProfilesComputed(members, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** How many members' profiles were worked out, and how long it took. */
+    record ProfilesComputed(long members, long millis) {
     }
 
     @GetMapping("/api/v1/members/{id}/profile")

@@ -127,8 +127,12 @@ class PartnerAdminApiController {
     @PostMapping("/statements/draft-due")
     @PreAuthorize(WRITE)
     @Operation(summary = "Draft the statements of periods that have ended (the scheduler does this on its own)")
-    java.util.Map<String, Integer> draftDue() {
-        return java.util.Map.of("drafted", settlements.draftDue());
+    StatementsDrafted draftDue() {
+        return new StatementsDrafted(settlements.draftDue());
+    }
+
+    /** How many statements were drafted. */
+    record StatementsDrafted(int drafted) {
     }
 
     record ReviewRequest(String note) {

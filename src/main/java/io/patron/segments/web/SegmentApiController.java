@@ -9,7 +9,6 @@ import io.patron.segments.Segments;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -56,16 +55,24 @@ class SegmentApiController {
     @GetMapping("/api/v1/segments/{code}")
     @PreAuthorize(READ)
     @Operation(summary = "A segment with its member count now")
-    Map<String, Object> get(@PathVariable String code) {
+    SegmentWithCount get(@PathVariable String code) {
         Segment segment = find(code);
-        return Map.of("segment", segment, "members", segments.count(segment.definition()));
+        return new SegmentWithCount(segment, segments.count(segment.definition()));
+    }
+
+    /** A segment and how many members it holds now. */
+    record SegmentWithCount(Segment segment, long members) {
+    }
+
+    /** How many members a definition holds now. */
+    record SegmentCount(long members) {
     }
 
     @PostMapping("/api/v1/segments/count")
     @PreAuthorize(READ)
     @Operation(summary = "Count the members of a definition now (the editor's live count)")
-    Map<String, Long> count(@RequestBody SegmentDefinition definition) {
-        return Map.of("members", segments.count(definition));
+    SegmentCount count(@RequestBody SegmentDefinition definition) {
+        return new SegmentCount(segments.count(definition));
     }
 
     @GetMapping("/api/v1/segments/{code}/members")
