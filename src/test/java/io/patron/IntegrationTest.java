@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.bootstrap.admin-password=" + IntegrationTest.ADMIN_PASSWORD,
         "patron.bootstrap.till-key=" + IntegrationTest.DEMO_TILL_KEY,
         "logging.level.patron.requests=WARN",
+        "patron.sms.http.report-token=" + IntegrationTest.SMS_REPORT_TOKEN,
         // Every test signs in from 127.0.0.1; the per-address slow-down is unit-tested in SignInGuardTest.
         "patron.security.sign-in.free-failures-per-address=1000000",
         // Tests move the clock and run the expiry and draw jobs themselves; scheduled runs would race them.
@@ -43,6 +44,7 @@ public abstract class IntegrationTest {
 
     public static final String ADMIN_PASSWORD = "test-admin-password-1";
     public static final String DEMO_TILL_KEY = "pt_till_test_demo_store_key_0001";
+    public static final String SMS_REPORT_TOKEN = "sms-report-token-for-tests";
 
     @org.springframework.beans.factory.annotation.Autowired
     private io.patron.events.internal.EventDispatcher eventDispatcher;

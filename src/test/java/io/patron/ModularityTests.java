@@ -25,6 +25,8 @@ class ModularityTests {
         methods().that().areAnnotatedWith(Scheduled.class)
                 // The mail sender is the exception: each instance claims different mails (FOR UPDATE SKIP LOCKED).
                 .and().areNotDeclaredIn("io.patron.messaging.internal.SmtpSender")
+                // So is the SMS sender, for the same reason.
+                .and().areNotDeclaredIn("io.patron.sms.internal.SmsSender")
                 // So is the event dispatcher: each instance takes different events (FOR UPDATE SKIP LOCKED).
                 .and().areNotDeclaredIn("io.patron.events.internal.EventDispatcher")
                 .should().beAnnotatedWith(SchedulerLock.class)

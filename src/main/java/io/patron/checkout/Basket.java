@@ -20,6 +20,13 @@ public record Basket(String receiptId, OffsetDateTime occurredAt, PurchaseReques
                      List<String> couponCodes, long pointsToRedeem) {
 
     public static final int LINES_MAX = 500;
+    public static final int REDEMPTION_CODE_MAX = 12;
+
+    /** Whether the buyer was identified by a phone number as told to the cashier, not by a card or QR code. */
+    public boolean byPhone() {
+        return member != null && (member.cardNumber() == null || member.cardNumber().isBlank())
+                && member.phone() != null && !member.phone().isBlank();
+    }
     public static final int COUPONS_MAX = 20;
     public static final int ID_MAX = 64;
     public static final int TEXT_MAX = 200;
@@ -95,6 +102,9 @@ public record Basket(String receiptId, OffsetDateTime occurredAt, PurchaseReques
             if (code == null || code.isBlank() || code.length() > ID_MAX) {
                 v.reject("couponCodes[" + i + "]", "1 to 64 characters");
             }
+        }
+        if (r.redemptionCode() != null && r.redemptionCode().length() > REDEMPTION_CODE_MAX) {
+            v.reject("redemptionCode", "at most " + REDEMPTION_CODE_MAX + " characters");
         }
         long points = r.pointsToRedeem() == null ? 0 : r.pointsToRedeem();
         if (points < 0 || points > POINTS_MAX) {

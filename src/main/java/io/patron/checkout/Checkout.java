@@ -91,6 +91,8 @@ public class Checkout {
     private final io.patron.checkout.internal.MemberGate memberGate;
     private final io.patron.checkout.internal.MemberTotals totals;
     private final io.patron.checkout.internal.GroupCommit groupCommit;
+    private final RedemptionCodes codes;
+    private final io.patron.fraud.FraudCases fraud;
 
     Checkout(Members members, Ledger ledger, Programs programs, Pricing pricing, Stores stores, Tiers tiers, PurchaseRepository purchases,
              RuleUses ruleUses, Coupons coupons, CouponGuard couponGuard, io.patron.draws.Draws draws,
@@ -99,8 +101,10 @@ public class Checkout {
              TransactionTemplate transactions, io.patron.events.Events events, JsonMapper json, Clock clock,
              @Value("${patron.checkout.offline-days:30}") int offlineDays, io.patron.checkout.internal.CashierPrompts prompts,
              io.patron.checkout.internal.MemberGate memberGate, io.patron.checkout.internal.MemberTotals totals,
-             io.patron.checkout.internal.GroupCommit groupCommit) {
+             io.patron.checkout.internal.GroupCommit groupCommit, RedemptionCodes codes, io.patron.fraud.FraudCases fraud) {
         this.groupCommit = groupCommit;
+        this.fraud = fraud;
+        this.codes = codes;
         this.totals = totals;
         this.prompts = prompts;
         this.memberGate = memberGate;
@@ -139,7 +143,31 @@ public class Checkout {
                 ruleUses.limits(memberId, program.definition(), basket.occurredAt()), checks);
         countUnknownCoupons(till.tillId(), memberId, priced);
         priced = prompts.complete(priced, member, tier, account, program.definition(), now);
-        return PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
+        PurchaseResponse response = PurchaseResponse.of(null, basket, priced, buyer == null ? null : summary(buyer, account), false);
+        return buyer != null && program.definition().redemption().codeRequired(basket.pointsToRedeem(), basket.byPhone())
+                ? response.withCodeRequired() : response;
+    }
+
+    /**
+     * Sends the member a one-time code for spending points at this till, when a quote answered that the
+     * commit needs one.
+     */
+    public RedemptionCodes.Sent sendRedemptionCode(Caller.Till till, RedemptionCodeRequest request) {
+        io.patron.common.Validation v = new io.patron.common.Validation();
+        PurchaseRequest.MemberRef ref = request == null ? null : request.member();
+        boolean card = ref != null && ref.cardNumber() != null && !ref.cardNumber().isBlank();
+        boolean phone = ref != null && ref.phone() != null && !ref.phone().isBlank();
+        if (!card && !phone) {
+            v.reject("member", "give cardNumber or phone");
+        } else if (card && ref.cardNumber().length() > Basket.ID_MAX || phone && ref.phone().length() > 32) {
+            v.reject(card ? "member.cardNumber" : "member.phone", "too long");
+        }
+        long points = request == null || request.pointsToRedeem() == null ? 0 : request.pointsToRedeem();
+        if (points < 1 || points > Basket.POINTS_MAX) {
+            v.reject("pointsToRedeem", "must be between 1 and " + Basket.POINTS_MAX);
+        }
+        v.throwIfInvalid();
+        return codes.send(resolve(ref).member(), till.tillId(), points);
     }
 
     /** Records a sale once; the answer is JSON, either new or the stored one of an earlier identical request. */
@@ -151,14 +179,20 @@ public class Checkout {
         if (earlier.isPresent()) {
             return replay(earlier.get(), hash);
         }
+        Long codeId = null;
+        if (basket.member() != null && programs.active().definition().redemption().codeRequired(basket.pointsToRedeem(), basket.byPhone())) {
+            // The member confirms spending with the code they were sent: checked (and a wrong one counted) before the sale.
+            Buyer buyer = resolve(basket);
+            codeId = codes.check(buyer.member().id().value(), till.tillId(), basket.pointsToRedeem(), request.redemptionCode());
+        }
         String who = basket.member() == null ? null
                 : basket.member().cardNumber() != null ? "card:" + basket.member().cardNumber() : "phone:" + basket.member().phone();
+        Sale sale = new Sale(till.storeId(), till.tillId(), basket, hash, SaleKind.TILL, now, codeId);
         try (io.patron.checkout.internal.MemberGate.Pass pass = memberGate.enter(who)) {
             if (groupCommit.enabled()) {
-                return groupCommit.submit(who == null ? "" : who, () -> record(new Sale(till.storeId(), till.tillId(), basket, hash,
-                        SaleKind.TILL, now), null));
+                return groupCommit.submit(who == null ? "" : who, () -> record(sale, null));
             }
-            return transactions.execute(status -> record(new Sale(till.storeId(), till.tillId(), basket, hash, SaleKind.TILL, now), null));
+            return transactions.execute(status -> record(sale, null));
         } catch (io.patron.checkout.internal.ReceiptTaken | ProblemException e) {
             // The same receipt was committed by a concurrent request meanwhile (a till's retry racing its
             // first attempt, which may have changed the balance this one was priced on): answer as the
@@ -185,7 +219,7 @@ public class Checkout {
         }
         Buyer buyer = member == null ? null
                 : new Buyer(member, members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
-        return record(new Sale(storeId, null, basket, "", SaleKind.REPLAY, basket.occurredAt()), buyer);
+        return record(new Sale(storeId, null, basket, "", SaleKind.REPLAY, basket.occurredAt(), null), buyer);
     }
 
     /** Takes goods back in a history replay, at the return's own time, in the caller's transaction. */
@@ -196,8 +230,11 @@ public class Checkout {
         return recordReturn(storeId, purchase, request, quantities, "", SaleKind.REPLAY, request.occurredAt());
     }
 
-    /** A sale as written: who sells it, of which kind, its request's hash (for retries) and when it arrived. */
-    private record Sale(long storeId, Long tillId, Basket basket, String hash, SaleKind kind, OffsetDateTime now) {
+    /**
+     * A sale as written: who sells it, of which kind, its request's hash (for retries), when it arrived
+     * and the one-time code that confirmed spending points, if one was needed.
+     */
+    private record Sale(long storeId, Long tillId, Basket basket, String hash, SaleKind kind, OffsetDateTime now, Long codeId) {
     }
 
     /** The buyer found and locked, with their points and history as the sale sees them (all null when anonymous). */
@@ -225,6 +262,16 @@ public class Checkout {
         ActiveProgram program = programs.active();
         LockedBuyer buyer = findAndLockBuyer(sale, preset, program);
         long id = purchases.nextPurchaseId();
+        if (sale.kind() == SaleKind.TILL && sale.basket().pointsToRedeem() > 0 && buyer.memberId() != null) {
+            Optional<String> held = fraud.heldReason(buyer.memberId());
+            if (held.isPresent()) {
+                throw ProblemException.unprocessable("REDEMPTIONS_HELD", held.get() + ". The member earns points as usual; "
+                        + "support can release the hold.", "pointsToRedeem");
+            }
+        }
+        if (sale.codeId() != null && !codes.use(sale.codeId(), id, sale.now())) {
+            throw ProblemException.unprocessable("REDEMPTION_CODE_INVALID", "This code was used a moment ago; ask for a new one.", "redemptionCode");
+        }
         PricedBasket priced = priceAndReserve(sale, buyer, program, id);
         Rewards rewards = handOut(sale, buyer, program, priced, id);
         var earning = program.definition().earning();
@@ -384,6 +431,10 @@ public class Checkout {
         data.put("total", priced.total().toPlainString());
         data.put("pointsEarned", priced.pointsEarned());
         data.put("pointsRedeemed", priced.pointsRedeemed());
+        if (sale.tillId() != null) {
+            data.put("tillId", sale.tillId());
+        }
+        data.put("byPhone", sale.basket().byPhone());
         if (buyer.member() != null) {
             boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
                     && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))
@@ -738,13 +789,14 @@ public class Checkout {
 
     /** The buyer named by the basket; null for an anonymous sale. */
     private Buyer resolve(Basket basket) {
-        if (basket.member() == null) {
-            return null;
-        }
+        return basket.member() == null ? null : resolve(basket.member());
+    }
+
+    private Buyer resolve(PurchaseRequest.MemberRef ref) {
         Member member;
         String cardNumber;
-        if (basket.member().cardNumber() != null && !basket.member().cardNumber().isBlank()) {
-            String number = basket.member().cardNumber().trim();
+        if (ref.cardNumber() != null && !ref.cardNumber().isBlank()) {
+            String number = ref.cardNumber().trim();
             if (!CardNumber.isValid(number)) {
                 throw ProblemException.invalid("member.cardNumber", "is not a valid EAN-13 card number");
             }
@@ -755,7 +807,7 @@ public class Checkout {
             member = found.getValue();
             cardNumber = number;
         } else {
-            member = members.findByPhone(basket.member().phone()).orElseThrow(() -> memberNotFound());
+            member = members.findByPhone(ref.phone()).orElseThrow(() -> memberNotFound());
             cardNumber = members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null);
         }
         if (member.status() == MemberStatus.BLOCKED) {

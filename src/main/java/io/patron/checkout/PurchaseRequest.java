@@ -13,7 +13,15 @@ public record PurchaseRequest(@io.swagger.v3.oas.annotations.media.Schema(requir
                               @io.swagger.v3.oas.annotations.media.Schema(description = "Absent for an anonymous sale") MemberRef member,
                               @io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED, minLength = 1) @io.swagger.v3.oas.annotations.media.ArraySchema(minItems = 1, maxItems = Basket.LINES_MAX) List<Line> lines,
                               @io.swagger.v3.oas.annotations.media.ArraySchema(maxItems = Basket.COUPONS_MAX) List<String> couponCodes,
-                              @io.swagger.v3.oas.annotations.media.Schema(minimum = "0", maximum = "1000000000") Long pointsToRedeem) {
+                              @io.swagger.v3.oas.annotations.media.Schema(minimum = "0", maximum = "1000000000") Long pointsToRedeem,
+                              @io.swagger.v3.oas.annotations.media.Schema(description = "The one-time code the member was sent, when the quote "
+                                      + "answered redemptionCodeRequired (see POST /api/v1/purchases/redemption-codes)", maxLength = 12)
+                              String redemptionCode) {
+
+    public PurchaseRequest(String receiptId, OffsetDateTime occurredAt, MemberRef member, List<Line> lines, List<String> couponCodes,
+                           Long pointsToRedeem) {
+        this(receiptId, occurredAt, member, lines, couponCodes, pointsToRedeem, null);
+    }
 
     /** Who is buying: a card number as scanned, or a phone number as told to the cashier. */
     @io.swagger.v3.oas.annotations.media.Schema(name = "MemberRef")

@@ -16,7 +16,17 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
                                long pointsRedeemed, BigDecimal pointsValue, BigDecimal total, long pointsEarned,
                                long maxRedeemablePoints, List<LineView> lines, List<PricedBasket.AppliedRule> appliedRules,
                                List<CouponView> coupons, List<PricedBasket.Message> messages,
-                               List<io.patron.coupons.IssuedCoupon> issuedCoupons, List<io.patron.draws.Draws.Issued> drawTickets) {
+                               List<io.patron.coupons.IssuedCoupon> issuedCoupons, List<io.patron.draws.Draws.Issued> drawTickets,
+                               @io.swagger.v3.oas.annotations.media.Schema(description = "On a quote: true when committing this basket "
+                                       + "needs the one-time code sent to the member (POST /api/v1/purchases/redemption-codes); absent otherwise")
+                               Boolean redemptionCodeRequired) {
+
+    /** This quote, saying that its commit needs a one-time code. */
+    PurchaseResponse withCodeRequired() {
+        return new PurchaseResponse(purchaseId, receiptId, occurredAt, programVersion, currency, member, subtotal, discountTotal,
+                pointsRedeemed, pointsValue, total, pointsEarned, maxRedeemablePoints, lines, appliedRules, coupons, messages,
+                issuedCoupons, drawTickets, Boolean.TRUE);
+    }
 
     /** The member as the till needs them, with points as they are after this receipt (for a commit) or now (quote). */
     public record MemberSummary(long id, String cardNumber, String firstName, long pointsAvailable, long pointsPending) {
@@ -51,6 +61,6 @@ public record PurchaseResponse(Long purchaseId, String receiptId, OffsetDateTime
                 priced.currency(), member, priced.subtotal(), priced.discountTotal(), priced.pointsRedeemed(),
                 priced.pointsValue(), priced.total(), priced.pointsEarned(), priced.maxRedeemablePoints(),
                 priced.lines().stream().map(LineView::of).toList(), priced.appliedRules(), coupons, priced.messages(),
-                commit ? issued : null, commit ? tickets : null);
+                commit ? issued : null, commit ? tickets : null, null);
     }
 }

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gauges an operator watches: the points members hold (the liability), the ledger's totals per kind
- * of movement since the start (from the analytics roll-up), and the e-mail outbox's queue and
- * failures (PENDING: waiting for the SMTP sender). Each is read from the database at most every 30 seconds however often Prometheus scrapes,
+ * of movement since the start (from the analytics roll-up), the e-mail and SMS outboxes' queues and
+ * failures, the fraud cases waiting for review and the members on hold (PENDING: waiting for the SMTP sender). Each is read from the database at most every 30 seconds however often Prometheus scrapes,
  * and a failed read shows the last value (the database being away is what the 503s and the health
  * check report).
  */
@@ -41,6 +41,17 @@ class PatronGauges {
                             "SELECT COUNT(*) FROM mail_outbox WHERE status = :s").param("s", status).query(Long.class).single()))
                     .tag("status", status).description("E-mails in the outbox by status").register(meters);
         }
+        for (String status : new String[] {"PENDING", "FAILED", "UNDELIVERED"}) {
+            Gauge.builder("patron.sms.outbox", () -> cached("sms:" + status, () -> jdbc.sql(
+                            "SELECT COUNT(*) FROM sms_outbox WHERE status = :s").param("s", status).query(Long.class).single()))
+                    .tag("status", status).description("Text messages in the outbox by status").register(meters);
+        }
+        Gauge.builder("patron.fraud.cases.open", () -> cached("fraud:open", () -> jdbc.sql(
+                        "SELECT COUNT(*) FROM fraud_cases WHERE status = 'OPEN'").query(Long.class).single()))
+                .description("Fraud cases waiting for review").register(meters);
+        Gauge.builder("patron.fraud.holds", () -> cached("fraud:holds", () -> jdbc.sql(
+                        "SELECT COUNT(*) FROM member_holds").query(Long.class).single()))
+                .description("Members whose redemptions are held").register(meters);
     }
 
     private double cached(String name, Supplier<Number> read) {

@@ -74,12 +74,17 @@ public class Journeys {
     private volatile long cacheUntilMillis;
 
     private final ProgrammeHoldout programmeHoldout;
+    private final io.patron.sms.SmsChannel sms;
+    private final io.patron.sms.SmsTemplates smsTemplates;
 
     Journeys(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, Ledger ledger, Programs programs, Tiers tiers,
              Coupons coupons, Feedback feedback, Draws draws, AuditLog audit, TransactionTemplate transactions, Clock clock,
              @Value("${patron.journeys.marketing-per-week:3}") int marketingPerWeek,
-             io.patron.common.PublicUrl publicUrl, ProgrammeHoldout programmeHoldout) {
+             io.patron.common.PublicUrl publicUrl, ProgrammeHoldout programmeHoldout, io.patron.sms.SmsChannel sms,
+             io.patron.sms.SmsTemplates smsTemplates) {
         this.programmeHoldout = programmeHoldout;
+        this.sms = sms;
+        this.smsTemplates = smsTemplates;
         this.jdbc = jdbc;
         this.members = members;
         this.mailer = mailer;
@@ -236,7 +241,7 @@ public class Journeys {
         if (!wantFirst && !wantUpgrade) {
             return;
         }
-        Optional<Member> found = members.find(new MemberId(purchase.memberId())).filter(m -> m.email() != null && m.active());
+        Optional<Member> found = members.find(new MemberId(purchase.memberId())).filter(m -> (m.email() != null || m.phone() != null) && m.active());
         if (found.isEmpty()) {
             return;
         }
@@ -312,7 +317,7 @@ public class Journeys {
                 days.add("(EXTRACT(MONTH FROM birth_date) = 2 AND EXTRACT(DAY FROM birth_date) = 29)");
             }
         }
-        String sql = "SELECT id, 0 FROM members WHERE status = 'ACTIVE' AND email IS NOT NULL AND birth_date IS NOT NULL AND ("
+        String sql = "SELECT id, 0 FROM members WHERE status = 'ACTIVE' AND (email IS NOT NULL OR phone IS NOT NULL) AND birth_date IS NOT NULL AND ("
                 + String.join(" OR ", days) + ") AND id > :after ORDER BY id LIMIT :l";
         return forEachBatchRows(sql, Map.of(), (id, unused) -> perMember(t -> members.find(new MemberId(id)).ifPresent(m -> {
             LocalDate birthday = m.birthDate().withYear(today.getYear());
@@ -344,7 +349,7 @@ public class Journeys {
                   AND NOT EXISTS (SELECT 1 FROM journey_sends s WHERE s.kind = 'SURVEY' AND s.member_id = p.member_id AND s.created_at >= :quiet)
                 GROUP BY p.member_id ORDER BY p.member_id LIMIT :l""";
         return forEachBatchRows(sql, Map.of("from", from, "to", to, "quiet", quiet), (id, purchaseId) ->
-                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                perMember(t -> members.find(new MemberId(id)).filter(m -> (m.email() != null || m.phone() != null) && m.active())
                         .ifPresent(m -> {
                             String occurrence = "purchase:" + purchaseId;
                             if (alreadyRecorded(Journey.SURVEY, m, occurrence)) {
@@ -364,7 +369,7 @@ public class Journeys {
                   AND NOT EXISTS (SELECT 1 FROM purchases q WHERE q.member_id = p.member_id AND q.occurred_at >= :cutoff)
                 GROUP BY p.member_id ORDER BY p.member_id LIMIT :l""";
         return forEachBatchRows(sql, Map.of("from", cutoff.minusDays(14), "cutoff", cutoff), (id, purchaseId) ->
-                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                perMember(t -> members.find(new MemberId(id)).filter(m -> (m.email() != null || m.phone() != null) && m.active())
                         .ifPresent(m -> send(Journey.WIN_BACK, m, "after:" + purchaseId, vars(m, "", publicUrl.url("/portal"), ""), false))));
     }
 
@@ -383,7 +388,7 @@ public class Journeys {
                 long id = (Long) row[0];
                 OffsetDateTime first = (OffsetDateTime) row[1];
                 long points = (Long) row[2];
-                perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                perMember(t -> members.find(new MemberId(id)).filter(m -> (m.email() != null || m.phone() != null) && m.active())
                         .ifPresent(m -> {
                             String date = first.atZoneSameInstant(zone()).toLocalDate().toString();
                             if (send(Journey.POINTS_EXPIRING, m, "expiring:" + date, vars(m, "", publicUrl.url("/portal/points"),
@@ -415,7 +420,7 @@ public class Journeys {
                 List<Long> ids = draws.participants(drawId, after, BATCH);
                 for (long id : ids) {
                     boolean[] sent = {false};
-                    perMember(t -> members.find(new MemberId(id)).filter(m -> m.email() != null && m.active())
+                    perMember(t -> members.find(new MemberId(id)).filter(m -> (m.email() != null || m.phone() != null) && m.active())
                             .ifPresent(m -> {
                                 String prize = prizes.get(id);
                                 String extra = prize == null ? draw.name() : draw.name() + ": " + prize;
@@ -467,8 +472,10 @@ public class Journeys {
                          boolean transactional) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         boolean marketing = journey.marketing() && !transactional;
-        String status = m.email() == null ? "NO_EMAIL"
-                : marketing && !m.emailConsent().granted() ? "NO_CONSENT"
+        // A member without e-mail is reached by SMS where they have a phone (and, for marketing, SMS consent).
+        boolean bySms = m.email() == null && m.phone() != null;
+        String status = m.email() == null && m.phone() == null ? "NO_EMAIL"
+                : marketing && !(bySms ? m.smsConsent().granted() : m.emailConsent().granted()) ? "NO_CONSENT"
                 : marketing && marketingThisWeek(m, now) >= marketingPerWeek ? "THROTTLED"
                 : marketing && programmeHoldout.heldOut(m.id().value()) ? "PROGRAM_HOLDOUT"
                 : marketing && heldOut(journey, m.id().value(), occurrence, settings(journey).holdoutPercent()) ? "HELD_OUT"
@@ -486,6 +493,17 @@ public class Journeys {
         }
         if (inserted == 0 || !"QUEUED".equals(status)) {
             return inserted == 1;
+        }
+        if (bySms) {
+            MailComposer.Variables v = vars.get();
+            String text = smsTemplates.render(journey.mailName(), m.language(), Map.of("name", v.name(), "card", v.card(),
+                    "balance", v.balance(), "tier", v.tier(), "coupon", v.coupon(), "link", v.link(), "extra", v.extra()));
+            io.patron.sms.SmsChannel.Queued queued = sms.queue(marketing ? io.patron.sms.Sms.marketing(journey.mailName(), m.id(), m.phone(), text)
+                    : io.patron.sms.Sms.transactional(journey.mailName(), m.id(), m.phone(), text));
+            jdbc.sql("UPDATE journey_sends SET sms_id = :s, status = :st WHERE kind = :k AND member_id = :m AND occurrence = :occ")
+                    .param("s", queued.id()).param("st", queued.refused() ? "THROTTLED" : "QUEUED").param("k", journey.name())
+                    .param("m", m.id().value()).param("occ", occurrence).update();
+            return true;
         }
         long outboxId = mailer.queue(composer.composeForMember(journey.mailName(), m.language(), m.id(), m.email(), vars.get(), marketing));
         jdbc.sql("UPDATE journey_sends SET outbox_id = :o WHERE kind = :k AND member_id = :m AND occurrence = :occ")

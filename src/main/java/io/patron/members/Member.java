@@ -11,12 +11,13 @@ import java.util.Set;
  */
 public record Member(MemberId id, MemberStatus status, String externalId, String phone, String email,
                      String firstName, String lastName, LocalDate birthDate, Language language,
-                     Set<MemberCategory> categories, EmailConsent emailConsent, String referralCode,
+                     Set<MemberCategory> categories, EmailConsent emailConsent, SmsConsent smsConsent, String referralCode,
                      MemberId referredBy, Long enrolledStoreId, EnrolmentChannel channel, MemberId mergedInto,
                      OffsetDateTime createdAt, OffsetDateTime updatedAt, long version) {
 
     public Member {
         categories = Set.copyOf(categories);
+        smsConsent = smsConsent == null ? SmsConsent.none() : smsConsent;
     }
 
     public boolean active() {

@@ -9,7 +9,12 @@ import java.util.List;
  */
 public record MemberDetails(String cardNumber, String externalId, String phone, String email, String firstName,
                             String lastName, LocalDate birthDate, String language, List<String> categories,
-                            Boolean emailMarketing, String referralCode) {
+                            Boolean emailMarketing, String referralCode, Boolean smsMarketing) {
+
+    public MemberDetails(String cardNumber, String externalId, String phone, String email, String firstName, String lastName,
+                         LocalDate birthDate, String language, List<String> categories, Boolean emailMarketing, String referralCode) {
+        this(cardNumber, externalId, phone, email, firstName, lastName, birthDate, language, categories, emailMarketing, referralCode, null);
+    }
 
     /** Field length limits; every text field of a member has one. */
     public static final int NAME_MAX = 100;

@@ -92,8 +92,12 @@ public class Members {
         repository.insertCard(card.value(), id, now);
         Member member = new Member(id, MemberStatus.ACTIVE, fields.externalId(), fields.phone(), fields.email(),
                 fields.firstName(), fields.lastName(), fields.birthDate(), fields.language(), fields.categories(),
-                fields.emailMarketing() ? new EmailConsent(true, now, channel) : EmailConsent.none(), referralCode,
+                fields.emailMarketing() ? new EmailConsent(true, now, channel) : EmailConsent.none(),
+                Boolean.TRUE.equals(details.smsMarketing()) ? new SmsConsent(true, now, channel) : SmsConsent.none(), referralCode,
                 referredBy == null ? null : new MemberId(referredBy), storeId, channel, null, now, now, 0);
+        if (member.smsConsent().granted()) {
+            repository.setSmsConsent(id, member.smsConsent());
+        }
         audit.record("MEMBER_ENROLLED", "member", id, null, member);
         events.publishEvent(new MemberEnrolled(id, channel));
         durableEvents.record(MEMBER_ENROLLED, id.value(), storeId, Map.of("channel", channel.name()), now);
@@ -196,6 +200,10 @@ public class Members {
         if (changes.emailMarketing() != null && changes.emailMarketing() != consent.granted()) {
             consent = new EmailConsent(changes.emailMarketing(), now(), channel);
         }
+        SmsConsent sms = before.smsConsent();
+        if (changes.smsMarketing() != null && changes.smsMarketing() != sms.granted()) {
+            sms = new SmsConsent(changes.smsMarketing(), now(), channel);
+        }
         Member after = new Member(id, before.status(),
                 pick(changes.externalId(), f.externalId(), before.externalId()),
                 pick(changes.phone(), f.phone(), before.phone()),
@@ -205,7 +213,7 @@ public class Members {
                 changes.birthDate() != null ? f.birthDate() : before.birthDate(),
                 changes.language() != null ? f.language() : before.language(),
                 changes.categories() != null ? f.categories() : before.categories(),
-                consent, before.referralCode(), before.referredBy(), before.enrolledStoreId(), before.channel(),
+                consent, sms, before.referralCode(), before.referredBy(), before.enrolledStoreId(), before.channel(),
                 before.mergedInto(), before.createdAt(), before.updatedAt(), before.version());
         return save(before, after, "MEMBER_UPDATED");
     }
@@ -219,6 +227,20 @@ public class Members {
         }
         Member after = with(before, before.status(), new EmailConsent(granted, now(), source));
         return save(before, after, granted ? "CONSENT_GRANTED" : "CONSENT_WITHDRAWN");
+    }
+
+    /** Records a change of consent to marketing text messages with its time and source. */
+    @Transactional
+    public Member setSmsConsent(MemberId id, boolean granted, EnrolmentChannel source) {
+        Member before = changeable(id);
+        if (before.smsConsent().granted() == granted) {
+            return before;
+        }
+        Member after = new Member(before.id(), before.status(), before.externalId(), before.phone(), before.email(), before.firstName(),
+                before.lastName(), before.birthDate(), before.language(), before.categories(), before.emailConsent(),
+                new SmsConsent(granted, now(), source), before.referralCode(), before.referredBy(), before.enrolledStoreId(),
+                before.channel(), before.mergedInto(), before.createdAt(), before.updatedAt(), before.version());
+        return save(before, after, granted ? "SMS_CONSENT_GRANTED" : "SMS_CONSENT_WITHDRAWN");
     }
 
     @Transactional
@@ -293,7 +315,7 @@ public class Members {
 
         Member tombstone = new Member(duplicate.id(), MemberStatus.MERGED, null, null, null, duplicate.firstName(),
                 duplicate.lastName(), duplicate.birthDate(), duplicate.language(), duplicate.categories(),
-                EmailConsent.none(), duplicate.referralCode(), duplicate.referredBy(), duplicate.enrolledStoreId(),
+                EmailConsent.none(), SmsConsent.none(), duplicate.referralCode(), duplicate.referredBy(), duplicate.enrolledStoreId(),
                 duplicate.channel(), survivor.id(), duplicate.createdAt(), duplicate.updatedAt(), duplicate.version());
         save(duplicate, tombstone, "MEMBER_MERGED_AWAY");
 
@@ -302,12 +324,14 @@ public class Members {
         categories.addAll(duplicate.categories());
         EmailConsent consent = survivor.emailConsent().granted() || !duplicate.emailConsent().granted()
                 ? survivor.emailConsent() : duplicate.emailConsent();
+        SmsConsent sms = survivor.smsConsent().granted() || !duplicate.smsConsent().granted()
+                ? survivor.smsConsent() : duplicate.smsConsent();
         Member merged = new Member(survivor.id(), survivor.status(),
                 first(survivor.externalId(), duplicate.externalId()), first(survivor.phone(), duplicate.phone()),
                 first(survivor.email(), duplicate.email()), first(survivor.firstName(), duplicate.firstName()),
                 first(survivor.lastName(), duplicate.lastName()),
                 survivor.birthDate() != null ? survivor.birthDate() : duplicate.birthDate(), survivor.language(),
-                categories, consent, survivor.referralCode(),
+                categories, consent, sms, survivor.referralCode(),
                 survivor.referredBy() != null ? survivor.referredBy() : duplicate.referredBy(),
                 survivor.enrolledStoreId(), survivor.channel(), null, survivor.createdAt(), survivor.updatedAt(),
                 survivor.version());
@@ -343,7 +367,7 @@ public class Members {
             return before;
         }
         Member erased = new Member(id, MemberStatus.ERASED, null, null, null, null, null, null, before.language(),
-                Set.of(), EmailConsent.none(), before.referralCode(), before.referredBy(), before.enrolledStoreId(),
+                Set.of(), EmailConsent.none(), SmsConsent.none(), before.referralCode(), before.referredBy(), before.enrolledStoreId(),
                 before.channel(), before.mergedInto(), before.createdAt(), before.updatedAt(), before.version());
         if (!repository.update(erased, now())) {
             throw concurrentUpdate();
@@ -414,7 +438,7 @@ public class Members {
 
     private Member with(Member m, MemberStatus status, EmailConsent consent) {
         return new Member(m.id(), status, m.externalId(), m.phone(), m.email(), m.firstName(), m.lastName(),
-                m.birthDate(), m.language(), m.categories(), consent, m.referralCode(), m.referredBy(),
+                m.birthDate(), m.language(), m.categories(), consent, m.smsConsent(), m.referralCode(), m.referredBy(),
                 m.enrolledStoreId(), m.channel(), m.mergedInto(), m.createdAt(), m.updatedAt(), m.version());
     }
 

@@ -20,11 +20,55 @@ import java.util.stream.Collectors;
  * Optional parts: the tier ladder, the marketer's rules and the referral bonus.
  */
 public record ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption,
-                                Tiers tiers, List<Rule> rules, Referral referral, Till till) {
+                                Tiers tiers, List<Rule> rules, Referral referral, Till till, Fraud fraud) {
 
     public ProgramDefinition {
         rules = rules == null ? List.of() : List.copyOf(rules);
     }
+
+    public ProgramDefinition(String name, String currency, String timeZone, Earning earning, Redemption redemption, Tiers tiers,
+                             List<Rule> rules, Referral referral, Till till) {
+        this(name, currency, timeZone, earning, redemption, tiers, rules, referral, till, null);
+    }
+
+    /**
+     * Fraud monitoring: velocity rules checked after each sale, return and enrolment (never in the
+     * sale's transaction). A rule whose count goes over its {@code limit} within its window opens a
+     * case for people to review; with {@code hold} it also holds the member's redemptions until the
+     * case is closed or the hold released. Absent: no monitoring.
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeFraud")
+    public record Fraud(List<FraudRule> rules) {
+        public Fraud {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+    }
+
+    /**
+     * One velocity rule: what it counts ({@code kind}), how many are normal ({@code limit}: more open a
+     * case), over how long ({@code windowMinutes}; a day when absent, thirty days for returns) and
+     * whether a match holds the member's redemptions.
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeFraudRule")
+    public record FraudRule(String id, FraudKind kind, Integer limit, Integer windowMinutes, Boolean hold) {
+
+        public int window() {
+            return windowMinutes != null ? windowMinutes : kind == FraudKind.RETURNS_AFTER_REDEMPTION ? 30 * 24 * 60 : 24 * 60;
+        }
+
+        public boolean holds() {
+            return Boolean.TRUE.equals(hold);
+        }
+    }
+
+    /**
+     * What a velocity rule counts: a member's sales, a member's redemptions, the stores a member
+     * redeemed in, a member's returns of purchases paid partly with points, members enrolled with
+     * contacts of one pattern (the same e-mail name but for its digits at one domain, or phones that
+     * differ only in their last three digits), members a till redeemed points for after identifying them
+     * by phone.
+     */
+    public enum FraudKind { SALES, REDEMPTIONS, REDEMPTION_STORES, RETURNS_AFTER_REDEMPTION, ENROLMENT_PATTERN, TILL_PHONE_REDEMPTIONS }
 
     public static final int RULES_MAX = 200;
 
@@ -234,11 +278,40 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
 
     /**
      * One point pays {@code pointValue} of money; points pay at most {@code maxShare} of the eligible
-     * part of a receipt, and only once at least {@code minBalance} points are available.
+     * part of a receipt, and only once at least {@code minBalance} points are available. {@code verification}
+     * says when the member must confirm spending with a one-time code sent to their phone or e-mail
+     * (absent: never).
      */
     @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeRedemption")
-    public record Redemption(BigDecimal pointValue, BigDecimal maxShare, long minBalance) {
+    public record Redemption(BigDecimal pointValue, BigDecimal maxShare, long minBalance, Verification verification) {
+
+        public Redemption(BigDecimal pointValue, BigDecimal maxShare, long minBalance) {
+            this(pointValue, maxShare, minBalance, null);
+        }
+
+        /** Whether spending {@code points} on a member identified by phone (not card) needs a one-time code. */
+        public boolean codeRequired(long points, boolean byPhone) {
+            if (points <= 0 || verification == null || verification.when() == null) {
+                return false;
+            }
+            return switch (verification.when()) {
+                case NEVER -> false;
+                case ALWAYS -> true;
+                case PHONE -> byPhone;
+                case ABOVE -> verification.abovePoints() != null && points > verification.abovePoints();
+            };
+        }
     }
+
+    /**
+     * When spending points needs a one-time code: NEVER, ALWAYS, PHONE (when the member was identified
+     * by phone number rather than card or QR code) or ABOVE {@code abovePoints} points.
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeVerification")
+    public record Verification(VerificationWhen when, Long abovePoints) {
+    }
+
+    public enum VerificationWhen { NEVER, ALWAYS, PHONE, ABOVE }
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);
@@ -293,11 +366,45 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
             if (redemption.minBalance() < 0) {
                 problems.add(new FieldViolation("redemption.minBalance", "must be 0 or more"));
             }
+            Verification verification = redemption.verification();
+            if (verification != null && verification.when() == null) {
+                problems.add(new FieldViolation("redemption.verification.when", "must be NEVER, ALWAYS, PHONE or ABOVE"));
+            }
+            if (verification != null && verification.when() == VerificationWhen.ABOVE
+                    && (verification.abovePoints() == null || verification.abovePoints() < 0)) {
+                problems.add(new FieldViolation("redemption.verification.abovePoints", "is required with ABOVE, 0 or more"));
+            }
         }
         if (tiers != null) {
             tierProblems(problems);
         }
         ruleProblems(problems);
+        if (fraud != null) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            if (fraud.rules().size() > 50) {
+                problems.add(new FieldViolation("fraud.rules", "at most 50 rules"));
+            }
+            for (int i = 0; i < Math.min(fraud.rules().size(), 50); i++) {
+                FraudRule r = fraud.rules().get(i);
+                String at = "fraud.rules[" + i + "]";
+                if (r == null) {
+                    problems.add(new FieldViolation(at, "is empty"));
+                    continue;
+                }
+                if (r.id() == null || !r.id().matches("[a-z0-9][a-z0-9-]{0,49}") || !ids.add(r.id())) {
+                    problems.add(new FieldViolation(at + ".id", "a unique id of 1 to 50 lower-case letters, digits or -"));
+                }
+                if (r.kind() == null) {
+                    problems.add(new FieldViolation(at + ".kind", "must be one of " + java.util.Arrays.toString(FraudKind.values())));
+                }
+                if (r.limit() == null || r.limit() < 0 || r.limit() > 100_000) {
+                    problems.add(new FieldViolation(at + ".limit", "is required, from 0 to 100000"));
+                }
+                if (r.windowMinutes() != null && (r.windowMinutes() < 1 || r.windowMinutes() > 366 * 24 * 60)) {
+                    problems.add(new FieldViolation(at + ".windowMinutes", "from 1 to 527040 (a year)"));
+                }
+            }
+        }
         if (referral != null) {
             if (referral.referrerPoints() < 0 || referral.referrerPoints() > 1_000_000) {
                 problems.add(new FieldViolation("referral.referrerPoints", "must be between 0 and 1000000"));

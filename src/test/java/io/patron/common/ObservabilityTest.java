@@ -43,6 +43,9 @@ class ObservabilityTest extends IntegrationTest {
                 .contains("patron_ledger_liability_points")
                 .containsPattern("patron_ledger_points\\{code=\"EARN_PURCHASE\"")
                 .containsPattern("patron_mail_outbox\\{status=\"PENDING\"")
+                .containsPattern("patron_sms_outbox\\{status=\"PENDING\"")
+                .contains("patron_fraud_cases_open")
+                .contains("patron_fraud_holds")
                 .contains("hikaricp_connections_active")
                 .contains("patron_log_suppressed_total");
         assertThat(((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getTurboFilterList())

@@ -71,6 +71,8 @@ class AuthorizationMatrixTest extends IntegrationTest {
         rule("GET", "/draws/.*", EVERYONE);
         rule("GET|POST", "/feedback/(store|t)/.*", EVERYONE);
         rule("GET|POST", "/mail/(preferences|unsubscribe)/.*", EVERYONE);
+        // An SMS gateway's delivery reports: the token in the path is the authority (a wrong one is 404 to all).
+        rule("GET|POST", "/sms/reports/.*", EVERYONE);
         rule("GET|POST", "/portal/(login|signup|auth|check-mail)", EVERYONE);
         rule("GET", "/partner/login", EVERYONE);
         // The member portal: its own member only.
@@ -104,6 +106,11 @@ class AuthorizationMatrixTest extends IntegrationTest {
         rule("GET|POST", "/admin/newsletters.*", A, M);
         rule("GET|POST", "/admin/offers.*", A, M);
         rule("GET|POST", "/admin/outbox.*", A, S);
+        rule("GET|POST", "/admin/sms/templates.*", A, M);
+        rule("GET|POST", "/admin/fraud.*", A, S);
+        rule("GET|POST", "/api/v1/fraud/.*", A, S);
+        rule("POST", "/api/v1/members/[^/]+/redemption-hold.*", A, S);
+        rule("GET", "/admin/sms", A, S);
         rule("GET", "/admin/partners.*", A, N);
         rule("POST", "/admin/partners.*", A);
         rule("GET", "/admin/program.*", ADMINS);
@@ -116,7 +123,7 @@ class AuthorizationMatrixTest extends IntegrationTest {
         rule("POST", "/admin/segments.*", A, M);
         rule("GET|POST", "/admin/(stores|tills|users).*", A);
         // The till contract.
-        rule("POST", "/api/v1/purchases(/quote|/[^/]+/returns)?", TA, TB);
+        rule("POST", "/api/v1/purchases(/quote|/redemption-codes|/[^/]+/returns)?", TA, TB);
         rule("GET", "/api/v1/purchases.*", TA, TB, A, M, S, N);
         rule("GET", "/api/v1/stores/current", TA, TB);
         rule("GET", "/api/v1/stores/[^/]+/tills", A);
@@ -304,7 +311,7 @@ class AuthorizationMatrixTest extends IntegrationTest {
             return "/api/v1/stores/1";
         }
         return pattern.replaceAll("\\{(id|itemId|keyId|userId|version)}", "999999999").replace("{slot}", "1")
-                .replaceAll("\\{(code|receiptId|journey|kind|number|cardNumber|token)}", "NO-SUCH-THING");
+                .replaceAll("\\{(code|receiptId|journey|kind|number|cardNumber|token|language)}", "NO-SUCH-THING");
     }
 
     private static Set<Kind> expected(String method, String path) {

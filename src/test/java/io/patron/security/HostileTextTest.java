@@ -102,7 +102,7 @@ class HostileTextTest extends IntegrationTest {
             "member.first", "member.last", "member.block", "line.category", "adjust.reason", "reward.name", "reward.description",
             "feedback.store", "feedback.portal", "template.subject", "newsletter.name", "partner.name", "partner.user",
             "partner.key", "admin.name", "token.name", "offer.name", "import.first", "import.category", "import.column",
-            "programme.comment");
+            "programme.comment", "fraud.note", "fraud.hold", "sms.template", "sms.outbox");
 
     @LocalServerPort
     int port;
@@ -119,6 +119,12 @@ class HostileTextTest extends IntegrationTest {
 
     @Autowired
     MailLinks mailLinks;
+
+    @Autowired
+    io.patron.sms.SmsChannel smsChannel;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
 
     /** Every field label planted, in planting order. */
     private final Set<String> planted = new LinkedHashSet<>();
@@ -158,6 +164,7 @@ class HostileTextTest extends IntegrationTest {
     private long partnerId;
     private String partnerUser;
     private long offerId;
+    private long fraudCaseId;
     private long backtestId;
     private String templateName;
     private String feedbackToken;
@@ -391,6 +398,29 @@ class HostileTextTest extends IntegrationTest {
         assertThat(token.find()).as(invitation).isTrue();
         feedbackToken = token.group(1);
 
+        // A fraud case (six members enrolled with one e-mail pattern) with a note, and a member's redemptions held by hand.
+        for (int i = 0; i < 6; i++) {
+            assertThat(tillApi.postRetrying("/api/v1/members", Api.json(map("email", "hxring" + (i + 1) + "@hx" + n + ".test"))).status())
+                    .isEqualTo(201);
+        }
+        settle();
+        fraudCaseId = jdbc.sql("SELECT id FROM fraud_cases WHERE pattern = :p").param("p", "email:hxring#@hx" + n + ".test")
+                .query(Long.class).single();
+        admin.get("/admin/fraud/" + fraudCaseId);
+        HttpResponse<String> note = admin.post("/admin/fraud/" + fraudCaseId + "/notes", map("note", hostile("fraud.note")));
+        assertThat(note.statusCode()).as(note.body()).isEqualTo(302);
+        Api.Response held = api.post("/api/v1/members/" + blockedId + "/redemption-hold", Api.json(map("reason", hostile("fraud.hold"))));
+        assertThat(held.status()).as(held.body()).isEqualTo(200);
+
+        // A text message's text (one kind and language few tests send) and a message with hostile text in the SMS outbox.
+        admin.get("/admin/sms/templates/journey-win-back/hy");
+        HttpResponse<String> smsText = admin.post("/admin/sms/templates/journey-win-back/hy", map("body", hostile("sms.template") + " {{name}}"));
+        assertThat(smsText.statusCode()).as(smsText.body()).isEqualTo(302);
+        probe("POST /admin/sms/templates refused", admin.post("/admin/sms/templates/journey-win-back/hy",
+                map("body", hostile("sms.refused") + " {{nosuchplaceholder}}")));
+        transactions.executeWithoutResult(s -> smsChannel.queue(io.patron.sms.Sms.transactional("test", null, "+79160000000",
+                hostile("sms.outbox"))));
+
         // A mail template of its own (subject, text and HTML), and a newsletter with it, cancelled so it never goes out.
         templateName = "hx" + n;
         admin.get("/admin/journeys/templates?name=" + templateName + "&language=en");
@@ -543,6 +573,9 @@ class HostileTextTest extends IntegrationTest {
         paths.put("/admin/coupons/lookup", List.of("/admin/coupons/lookup?code=" + publicCode));
         paths.put("/admin/draws/{id}", List.of("/admin/draws/" + drawId));
         paths.put("/admin/journeys/templates", List.of("/admin/journeys/templates?name=" + templateName + "&language=en"));
+        paths.put("/admin/sms/templates/{kind}/{language}", List.of("/admin/sms/templates/journey-win-back/hy"));
+        paths.put("/admin/fraud/{id}", List.of("/admin/fraud/" + fraudCaseId));
+        paths.put("/sms/reports/{token}", List.of("/sms/reports/" + SMS_REPORT_TOKEN + "?id=none&status=DELIVRD"));
         paths.put("/admin/newsletters/count", List.of("/admin/newsletters/count?segment=" + segmentCode));
         paths.put("/admin/offers/{id}", List.of("/admin/offers/" + offerId));
         paths.put("/admin/outbox/{id}", mails.stream().map(id -> "/admin/outbox/" + id).toList());

@@ -106,6 +106,24 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void theSmsEditorSaysWhatATextCostsWhileItIsTyped() {
+        new AdminLogin(driver).open(url("/login")).signIn("admin", ADMIN_PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/admin"));
+        driver.get(url("/admin/sms/templates/journey-survey/en"));
+        WebElement body = driver.findElement(By.id("sms-body"));
+        WebElement count = driver.findElement(By.id("sms-count"));
+        body.clear();
+        body.sendKeys("Hello {{name}}, thank you!");
+        wait.until(ExpectedConditions.textToBePresentInElement(count, "GSM 7-bit"));
+        assertThat(count.getText()).startsWith("22 characters").endsWith("parts: 1");
+        // One Cyrillic word turns the whole text into UCS-2: 70 characters a message, so this costs two.
+        body.sendKeys(" Спасибо! " + "a".repeat(50));
+        wait.until(ExpectedConditions.textToBePresentInElement(count, "UCS-2"));
+        assertThat(count.getText()).startsWith("82 characters").endsWith("parts: 2");
+        assertThat(count.getAttribute("class")).contains("problem");
+    }
+
+    @Test
     void aMarketerCreatesACampaignGeneratesCodesAndAMemberSeesTheirCouponInThePortal() {
         String code = "BR" + System.nanoTime() % 100_000_000L;
         String email = "coupon" + System.nanoTime() % 10_000_000L + "@example.org";

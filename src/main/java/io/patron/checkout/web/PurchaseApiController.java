@@ -67,6 +67,18 @@ class PurchaseApiController {
         return answer(answer, "/api/v1/purchases/");
     }
 
+    @PostMapping("/redemption-codes")
+    @Operation(summary = "Send the member a one-time code for spending points",
+            description = "When a quote answers redemptionCodeRequired, the till asks for a code: Patron sends six digits to the "
+                    + "member's phone (SMS) or e-mail, bound to the member, this till and at most these points, valid for a few minutes. "
+                    + "The commit carries it as redemptionCode; a wrong one is 422 REDEMPTION_CODE_INVALID, an old one "
+                    + "REDEMPTION_CODE_EXPIRED; ten wrong codes in an hour lock the flow (REDEMPTION_CODE_LOCKED).")
+    @ApiResponse(responseCode = "201", description = "The code is on its way.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = io.patron.checkout.RedemptionCodes.Sent.class)))
+    ResponseEntity<io.patron.checkout.RedemptionCodes.Sent> sendRedemptionCode(@RequestBody io.patron.checkout.RedemptionCodeRequest request) {
+        return ResponseEntity.status(201).body(checkout.sendRedemptionCode(till(), request));
+    }
+
     @PostMapping("/{id}/returns")
     @Operation(summary = "Take goods back", description = "Reverses earned points and refunds redeemed points in proportion; idempotent on returnId.")
     @ApiResponse(responseCode = "201", description = "The return is recorded.",

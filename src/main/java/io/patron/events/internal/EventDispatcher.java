@@ -17,10 +17,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Hands committed events to their reactions. Events are taken oldest first in batches locked with
- * SKIP LOCKED, so several instances share the work and never run one event at once; each reaction runs
- * in a transaction of its own, so a reaction that failed is tried again (with a growing pause) without
- * repeating those that did not. An event is finished — and deleted — when every reaction that wants
- * it is done. (Taken in the order of their ids from the primary key, deleted rows cost the next poll
+ * SKIP LOCKED, so several instances share the work and never run one event at once. The batch is one
+ * transaction and each reaction runs in a savepoint of it: a reaction that fails is rolled back alone
+ * and tried again later (with a growing pause), and the reactions of that event that did succeed are
+ * noted, so they are not repeated; a batch of a hundred events costs one commit, not one per reaction.
+ * An event is finished — and deleted — when every reaction that wants it is done. (Taken in the order of their ids from the primary key, deleted rows cost the next poll
  * nothing: a queue that only grows at one end and shrinks at the other.)
  */
 @Component
@@ -42,7 +43,7 @@ public class EventDispatcher {
         this.reactions = List.copyOf(reactions);
         this.batch = new TransactionTemplate(transactions);
         this.own = new TransactionTemplate(transactions);
-        this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
     }
 
@@ -73,21 +74,17 @@ public class EventDispatcher {
         List<Long> finished = new java.util.ArrayList<>();
         for (Event event : due) {
             List<EventReaction> wanting = reactions.stream().filter(r -> r.wants(event.type())).toList();
-            // With one reaction the event itself is the note of what is left to do; with several, each
-            // notes that it is done, so that a failure of one does not repeat the others.
-            boolean note = wanting.size() > 1;
+            // The event itself is the note of what is left to do; when one of its reactions fails, those
+            // that succeeded note that they are done, so that the retry does not repeat them.
             String failure = null;
+            List<String> succeeded = new java.util.ArrayList<>();
             for (EventReaction reaction : wanting) {
                 if (done.contains(event.id() + "/" + reaction.name())) {
                     continue;
                 }
                 try {
-                    own.executeWithoutResult(s -> {
-                        reaction.on(event);
-                        if (note) {
-                            store.markDone(event.id(), reaction.name(), OffsetDateTime.now(clock));
-                        }
-                    });
+                    own.executeWithoutResult(s -> reaction.on(event));
+                    succeeded.add(reaction.name());
                 } catch (RuntimeException e) {
                     failure = reaction.name() + ": " + e;
                     log.warn("Reaction {} to event {} ({}) failed; it is tried again later: {}", reaction.name(), event.id(), event.type(),
@@ -97,6 +94,9 @@ public class EventDispatcher {
             if (failure == null) {
                 finished.add(event.id());
             } else {
+                for (String name : succeeded) {
+                    store.markDone(event.id(), name, OffsetDateTime.now(clock));
+                }
                 store.failed(event.id(), failure, now.plus(pause(event.attempts())));
             }
         }

@@ -6,6 +6,7 @@ import io.patron.common.PageRequest;
 import io.patron.members.Card;
 import io.patron.members.CardNumber;
 import io.patron.members.EmailConsent;
+import io.patron.members.SmsConsent;
 import io.patron.members.EnrolmentChannel;
 import io.patron.members.Member;
 import io.patron.members.MemberCategory;
@@ -209,6 +210,13 @@ public class MemberRepository {
                 .query(Long.class).single();
     }
 
+    /** A new member's consent to marketing text messages (enrolment writes the other fields). */
+    public void setSmsConsent(MemberId id, io.patron.members.SmsConsent consent) {
+        jdbc.sql("UPDATE members SET sms_consent = :g, sms_consent_at = :at, sms_consent_source = :s WHERE id = :id")
+                .param("g", consent.granted()).param("at", consent.changedAt())
+                .param("s", consent.source() == null ? null : consent.source().name()).param("id", id.value()).update();
+    }
+
     /** Writes all changeable fields; false when the version moved on (a concurrent update). */
     public boolean update(Member m, OffsetDateTime at) {
         MemberRules.Normalised names = new MemberRules.Normalised(null, null, null, null, m.firstName(), m.lastName(),
@@ -218,7 +226,8 @@ public class MemberRepository {
                     first_name = :firstName, last_name = :lastName, search_name = :searchName,
                     search_name_rev = :searchNameRev, birth_date = :birthDate, language = :language,
                     categories = :categories, email_consent = :consent, email_consent_at = :consentAt,
-                    email_consent_source = :consentSource, merged_into = :mergedInto, updated_at = :at,
+                    email_consent_source = :consentSource, sms_consent = :sms, sms_consent_at = :smsAt,
+                    sms_consent_source = :smsSource, merged_into = :mergedInto, updated_at = :at,
                     version = version + 1
                 WHERE id = :id AND version = :version""")
                 .param("status", m.status().name()).param("externalId", m.externalId()).param("phone", m.phone())
@@ -228,6 +237,8 @@ public class MemberRepository {
                 .param("categories", categories(m.categories())).param("consent", m.emailConsent().granted())
                 .param("consentAt", m.emailConsent().changedAt())
                 .param("consentSource", m.emailConsent().source() == null ? null : m.emailConsent().source().name())
+                .param("sms", m.smsConsent().granted()).param("smsAt", m.smsConsent().changedAt())
+                .param("smsSource", m.smsConsent().source() == null ? null : m.smsConsent().source().name())
                 .param("mergedInto", m.mergedInto() == null ? null : m.mergedInto().value())
                 .param("at", at).param("id", m.id().value()).param("version", m.version())
                 .update();
@@ -263,6 +274,7 @@ public class MemberRepository {
         Arrays.stream(rs.getString("categories").split(",")).filter(s -> !s.isBlank())
                 .map(MemberCategory::valueOf).forEach(categories::add);
         String source = rs.getString("email_consent_source");
+        String smsSource = rs.getString("sms_consent_source");
         long referredBy = rs.getLong("referred_by");
         boolean hasReferrer = !rs.wasNull();
         long store = rs.getLong("enrolled_store_id");
@@ -275,6 +287,8 @@ public class MemberRepository {
                 Language.parse(rs.getString("language")).orElse(Language.en), categories,
                 new EmailConsent(rs.getBoolean("email_consent"), rs.getObject("email_consent_at", OffsetDateTime.class),
                         source == null ? null : EnrolmentChannel.valueOf(source)),
+                new SmsConsent(rs.getBoolean("sms_consent"), rs.getObject("sms_consent_at", OffsetDateTime.class),
+                        smsSource == null ? null : EnrolmentChannel.valueOf(smsSource)),
                 rs.getString("referral_code"), hasReferrer ? new MemberId(referredBy) : null,
                 hasStore ? store : null, EnrolmentChannel.valueOf(rs.getString("enrolment_channel")),
                 merged ? new MemberId(mergedInto) : null, rs.getObject("created_at", OffsetDateTime.class),

@@ -179,7 +179,7 @@ class MemberApiController {
         return MemberResponse.of(member, members.cards(member.id()));
     }
 
-    record Consents(Boolean emailMarketing) {
+    record Consents(Boolean emailMarketing, Boolean smsMarketing) {
     }
 
     record EnrolRequest(@io.swagger.v3.oas.annotations.media.Schema(description = "A printed card to register (13 digits with its check digit); absent: one is generated") String cardNumber,
@@ -189,7 +189,8 @@ class MemberApiController {
                         Consents consents, String referralCode, Long storeId) {
         MemberDetails details() {
             return new MemberDetails(cardNumber, externalId, phone, email, firstName, lastName, birthDate, language,
-                    categories, consents == null ? null : consents.emailMarketing(), referralCode);
+                    categories, consents == null ? null : consents.emailMarketing(), referralCode,
+                    consents == null ? null : consents.smsMarketing());
         }
     }
 
@@ -197,7 +198,8 @@ class MemberApiController {
                          LocalDate birthDate, String language, List<String> categories, Consents consents) {
         MemberDetails details() {
             return new MemberDetails(null, externalId, phone, email, firstName, lastName, birthDate, language,
-                    categories, consents == null ? null : consents.emailMarketing(), null);
+                    categories, consents == null ? null : consents.emailMarketing(), null,
+                    consents == null ? null : consents.smsMarketing());
         }
     }
 

@@ -21,7 +21,9 @@ record MemberResponse(long id, String cardNumber, @io.swagger.v3.oas.annotations
         return new MemberResponse(m.id().value(), primary(cards), m.status().name(), m.externalId(), m.phone(),
                 m.email(), m.firstName(), m.lastName(), m.birthDate(), m.language().name(), m.categories(),
                 new ConsentView(m.emailConsent().granted(), m.emailConsent().changedAt(),
-                        m.emailConsent().source() == null ? null : m.emailConsent().source().name()),
+                        m.emailConsent().source() == null ? null : m.emailConsent().source().name(),
+                        m.smsConsent().granted(), m.smsConsent().changedAt(),
+                        m.smsConsent().source() == null ? null : m.smsConsent().source().name()),
                 m.referralCode(), m.referredBy() == null ? null : m.referredBy().value(),
                 m.mergedInto() == null ? null : m.mergedInto().value(),
                 cards.stream().map(CardView::of).toList(), m.createdAt());
@@ -49,7 +51,8 @@ record MemberResponse(long id, String cardNumber, @io.swagger.v3.oas.annotations
                 .map(c -> c.number().value()).orElse(null);
     }
 
-    record ConsentView(boolean emailMarketing, OffsetDateTime changedAt, String source) {
+    record ConsentView(boolean emailMarketing, OffsetDateTime changedAt, String source, boolean smsMarketing,
+                       OffsetDateTime smsChangedAt, String smsSource) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

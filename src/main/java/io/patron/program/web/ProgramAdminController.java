@@ -128,7 +128,7 @@ class ProgramAdminController {
                             pendingDays == null ? -1 : pendingDays, expiryMonths == null ? 0 : expiryMonths),
                     new ProgramDefinition.Redemption(pointValue,
                             maxSharePercent == null ? null : BigDecimal.valueOf(maxSharePercent).movePointLeft(2),
-                            minBalance == null ? -1 : minBalance), kept.tiers(), kept.rules(), kept.referral(), kept.till());
+                            minBalance == null ? -1 : minBalance, kept.redemption() == null ? null : kept.redemption().verification()), kept.tiers(), kept.rules(), kept.referral(), kept.till(), kept.fraud());
         }
     }
 }

@@ -82,7 +82,7 @@ class SecurityConfig {
                         // The till's hot paths are authorised here rather than per method: the same
                         // rule, without the cost of method security on every sale.
                         .requestMatchers(HttpMethod.POST, "/api/v1/purchases", "/api/v1/purchases/quote",
-                                "/api/v1/purchases/*/returns").hasRole("TILL")
+                                "/api/v1/purchases/*/returns", "/api/v1/purchases/redemption-codes").hasRole("TILL")
                         // A partner key opens the partner API and nothing else.
                         .requestMatchers("/api/v1/partner/**").hasRole("PARTNER")
                         // The programme's terms are public, as the page is.
@@ -183,7 +183,7 @@ class SecurityConfig {
                         ? java.util.Optional.of(a) : java.util.Optional.empty());
         http.securityContext(c -> c.securityContextRepository(contexts))
                 // RFC 8058: a mail client's one-click unsubscribe is a POST without a CSRF token; the signed link is the authority.
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/mail/unsubscribe/**"))
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/mail/unsubscribe/**", "/sms/reports/**"))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/admin", true).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         // Keep the session: a member signed in to the portal in the same browser stays signed in.
@@ -205,6 +205,8 @@ class SecurityConfig {
                         .requestMatchers("/feedback/**").permitAll()
                         // A member's mail links (unsubscribe, preferences): signed, answered without signing in.
                         .requestMatchers("/mail/**").permitAll()
+                        // An SMS gateway's delivery reports: the secret token in the path is the authority.
+                        .requestMatchers("/sms/reports/**").permitAll()
                         .requestMatchers("/admin/**").hasAnyRole("ADMIN", "MARKETER", "SUPPORT", "ANALYST")
                         .anyRequest().denyAll());
         return http.build();

@@ -64,7 +64,7 @@ class RuleSemanticsTest {
     private static Member member() {
         OffsetDateTime enrolled = OffsetDateTime.parse("2025-01-01T00:00:00Z");
         return new Member(new MemberId(1), MemberStatus.ACTIVE, null, null, "anna@example.com", "Anna", null,
-                LocalDate.of(1960, 5, 5), Language.en, Set.of(MemberCategory.PENSIONER), EmailConsent.none(), "ABCDEFGH",
+                LocalDate.of(1960, 5, 5), Language.en, Set.of(MemberCategory.PENSIONER), EmailConsent.none(), null, "ABCDEFGH",
                 null, null, EnrolmentChannel.API, null, enrolled, enrolled, 0);
     }
 
