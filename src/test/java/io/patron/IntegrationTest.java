@@ -25,6 +25,11 @@ import org.springframework.test.context.DynamicPropertySource;
         "patron.bootstrap.till-key=" + IntegrationTest.DEMO_TILL_KEY,
         "logging.level.patron.requests=WARN",
         "patron.sms.http.report-token=" + IntegrationTest.SMS_REPORT_TOKEN,
+        // Webhook receivers in tests listen on 127.0.0.1; the refusal of private targets is tested on TargetGuard itself.
+        "patron.webhooks.allow-private-targets=true",
+        "patron.webhooks.secret-key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "patron.webhooks.first-retry-millis=100",
+        "patron.webhooks.timeout-millis=1000",
         // Every test signs in from 127.0.0.1; the per-address slow-down is unit-tested in SignInGuardTest.
         "patron.security.sign-in.free-failures-per-address=1000000",
         // Tests move the clock and run the expiry and draw jobs themselves; scheduled runs would race them.

@@ -29,6 +29,8 @@ class ModularityTests {
                 .and().areNotDeclaredIn("io.patron.sms.internal.SmsSender")
                 // So is the event dispatcher: each instance takes different events (FOR UPDATE SKIP LOCKED).
                 .and().areNotDeclaredIn("io.patron.events.internal.EventDispatcher")
+                // And the webhook sender: a subscription is delivered by the instance holding its lease.
+                .and().areNotDeclaredIn("io.patron.webhooks.internal.WebhookSender")
                 .should().beAnnotatedWith(SchedulerLock.class)
                 .because("several instances share one database and a job must run once per occurrence")
                 .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.patron"));

@@ -11,6 +11,7 @@ public record Backtest(long id, Status status, int candidateVersion, int baselin
                        OffsetDateTime to, Long storeId, String createdBy, OffsetDateTime createdAt, OffsetDateTime startedAt,
                        OffsetDateTime finishedAt, long receiptsTotal, long receiptsDone, String error, String result) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "BacktestStatus")
     public enum Status {
         QUEUED, RUNNING, DONE, CANCELLED, FAILED;
 

@@ -286,7 +286,7 @@ public class Checkout {
         writeSale(sale, buyer, program, priced, id, response);
         movePoints(sale, buyer, priced, id, availableFrom, expiresAt);
         if (sale.kind() == SaleKind.TILL) {
-            noteRecorded(sale, buyer, priced, id);
+            noteRecorded(sale, buyer, priced, rewards, id);
         }
         return new Answer(response, false);
     }
@@ -423,7 +423,7 @@ public class Checkout {
     }
 
     /** Step 7: the durable record what reacts to the sale (journeys' mails, webhooks …) works from after the commit. */
-    private void noteRecorded(Sale sale, LockedBuyer buyer, PricedBasket priced, long id) {
+    private void noteRecorded(Sale sale, LockedBuyer buyer, PricedBasket priced, Rewards rewards, long id) {
         TierStatus tier = buyer.tier();
         Map<String, Object> data = new java.util.HashMap<>();
         data.put("purchaseId", id);
@@ -435,6 +435,13 @@ public class Checkout {
             data.put("tillId", sale.tillId());
         }
         data.put("byPhone", sale.basket().byPhone());
+        List<String> used = priced.coupons().stream().filter(PricedBasket.CouponResult::applied).map(PricedBasket.CouponResult::code).toList();
+        if (!used.isEmpty()) {
+            data.put("couponsUsed", used);
+        }
+        if (!rewards.coupons().isEmpty()) {
+            data.put("couponsIssued", rewards.coupons().stream().map(c -> c.campaign() + ":" + c.code()).toList());
+        }
         if (buyer.member() != null) {
             boolean mayHaveMovedUp = tier != null && tier.next() != null && tier.needed() != null
                     && (tier.points() ? BigDecimal.valueOf(priced.pointsEarned()) : priced.subtotal().subtract(priced.discountTotal()))

@@ -43,6 +43,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class LoadShedding extends OncePerRequestFilter {
 
     private final Semaphore slots;
+    private final int maxConcurrent;
     private final long waitMillis;
     private final int maxQueued;
     private final int perKey;
@@ -57,12 +58,18 @@ public class LoadShedding extends OncePerRequestFilter {
                  @Value("${patron.api.requests-per-minute:60000}") int perMinute, MeterRegistry meters) {
         this.perMinute = Math.max(1, perMinute);
         this.slots = new Semaphore(maxConcurrent, true);
+        this.maxConcurrent = maxConcurrent;
         this.waitMillis = waitMillis;
         this.maxQueued = maxQueued;
         this.perKey = perKey;
         this.shed = Counter.builder("patron.api.shed").description("API requests refused with 503: no room").register(meters);
         this.keyLimited = Counter.builder("patron.api.key.limited").description("API requests refused with 429: too many in flight for their key")
                 .register(meters);
+    }
+
+    /** API requests being worked on now: background work (webhook deliveries) gives way while the tills are busy. */
+    public int inFlight() {
+        return maxConcurrent - slots.availablePermits();
     }
 
     @Override

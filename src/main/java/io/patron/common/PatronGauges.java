@@ -52,6 +52,12 @@ class PatronGauges {
         Gauge.builder("patron.fraud.holds", () -> cached("fraud:holds", () -> jdbc.sql(
                         "SELECT COUNT(*) FROM member_holds").query(Long.class).single()))
                 .description("Members whose redemptions are held").register(meters);
+        Gauge.builder("patron.webhooks.waiting", () -> cached("webhooks:waiting", () -> jdbc.sql(
+                        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'PENDING'").query(Long.class).single()))
+                .description("Webhook deliveries waiting to be sent or retried").register(meters);
+        Gauge.builder("patron.webhooks.failing", () -> cached("webhooks:failing", () -> jdbc.sql(
+                        "SELECT COUNT(*) FROM webhook_subscriptions WHERE failing_since IS NOT NULL").query(Long.class).single()))
+                .description("Webhook subscriptions whose deliveries gave up after a day").register(meters);
     }
 
     private double cached(String name, Supplier<Number> read) {

@@ -27,6 +27,7 @@ public record Campaign(long id, String code, String name, Effect effect, Integer
     public record Effect(EffectType type, BigDecimal value, String sku) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "CampaignEffectType")
     public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, FREE_PRODUCT, BONUS_POINTS }
 
     /**
@@ -34,7 +35,9 @@ public record Campaign(long id, String code, String name, Effect effect, Integer
      * discounts already given, which it then replaces; EXCLUSIVE: on top of tier and rules, but with no
      * other coupon.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "CampaignStacking")
     public enum Stacking { STACK, BEST_OF, EXCLUSIVE }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "CampaignStatus")
     public enum Status { ACTIVE, ENDED }
 }

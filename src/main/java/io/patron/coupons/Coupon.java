@@ -6,5 +6,6 @@ import java.time.OffsetDateTime;
 public record Coupon(long id, long campaignId, String code, Long memberId, int uses, Status status, OffsetDateTime validFrom,
                      OffsetDateTime validTo, OffsetDateTime issuedAt, Long issuedPurchaseId) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "CouponStatus")
     public enum Status { ACTIVE, VOID }
 }

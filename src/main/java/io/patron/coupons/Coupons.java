@@ -43,7 +43,12 @@ public class Coupons {
     private final AuditLog audit;
     private final Clock clock;
 
-    Coupons(CouponRepository repository, AuditLog audit, Clock clock) {
+    public static final String COUPON_ISSUED = "coupon.issued";
+
+    private final io.patron.events.Events events;
+
+    Coupons(CouponRepository repository, AuditLog audit, Clock clock, io.patron.events.Events events) {
+        this.events = events;
         this.repository = repository;
         this.audit = audit;
         this.clock = clock;
@@ -253,6 +258,10 @@ public class Coupons {
             // itself is the check (one statement on the till's path), and another code is drawn on a clash.
             String code = CouponCodes.next(campaign.code());
             if (repository.insertIssued(campaign.id(), code, memberId, from, to, OffsetDateTime.now(clock), purchaseId)) {
+                if (purchaseId == null) {
+                    // a sale's coupons travel in the sale's own event: one row less on the till's path
+                    events.record(COUPON_ISSUED, memberId, null, Map.of("couponCode", code, "campaign", campaign.code()), at);
+                }
                 return new IssuedCoupon(code, campaign.code(), campaign.name(), campaign.effect().type(), campaign.effect().value(), from, to);
             }
             if (attempt >= 5) {

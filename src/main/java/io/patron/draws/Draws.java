@@ -53,8 +53,16 @@ public class Draws {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
+    public static final String DRAW_DRAWN = "draw.drawn";
+    /** Winners named in the draw.drawn event; a receiver wanting more reads the draw through the API. */
+    static final int WINNERS_IN_EVENT = 100;
+
+    private final io.patron.events.Events events;
+
     Draws(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template, io.patron.coupons.Coupons coupons,
-          io.patron.segments.Segments segments, AuditLog audit, TransactionTemplate transactions, Clock clock) {
+          io.patron.segments.Segments segments, AuditLog audit, TransactionTemplate transactions, Clock clock,
+          io.patron.events.Events events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.template = template;
         this.coupons = coupons;
@@ -64,6 +72,7 @@ public class Draws {
         this.clock = clock;
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "DrawStatus")
     public enum Status { OPEN, CLOSED, DRAWN }
 
     /** A prize: its name, how many, and optionally the coupon campaign whose coupon each winner of it gets. */
@@ -378,9 +387,13 @@ public class Draws {
                 prizeBySlot.add(p);
             }
         });
+        List<Map<String, Object>> winners = new ArrayList<>();
         for (DrawAlgorithm.Win win : wins) {
             Prize prize = prizeBySlot.get(win.slot());
             long member = holders.get(win.ticket().number());
+            if (winners.size() < WINNERS_IN_EVENT) {
+                winners.add(Map.of("slot", win.slot(), "prize", prize.name(), "ticket", win.ticket().number(), "memberId", member));
+            }
             String coupon = prize.couponCampaign() == null ? null : coupons.campaignByCode(prize.couponCampaign())
                     .map(c -> coupons.issue(c, member, now, null).code()).orElse(null);
             jdbc.sql("""
@@ -391,6 +404,8 @@ public class Draws {
         }
         audit.record("DRAW_DRAWN", "draw", drawId, null, Map.of("seed", secret.get("seed"), "winners",
                 wins.stream().map(w -> w.ticket().number()).toList()));
+        events.record(DRAW_DRAWN, null, null, Map.of("drawId", drawId, "drawCode", draw.code(), "winners", winners,
+                "winnersTotal", wins.size()), now);
         return get(drawId);
     }
 

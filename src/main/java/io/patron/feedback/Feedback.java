@@ -37,6 +37,7 @@ public class Feedback {
     static final int INVITATION_DAYS = 30;
 
     /** NPS asks 0–10 and a comment, SATISFACTION 1–5 and a comment, SUGGESTION free text. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "FeedbackKind")
     public enum Kind {
         NPS(0, 10), SATISFACTION(1, 5), SUGGESTION(0, 0);
 
@@ -81,8 +82,14 @@ public class Feedback {
     private final long points;
     private final io.patron.common.PublicUrl publicUrl;
 
+    public static final String FEEDBACK_RECEIVED = "feedback.received";
+
+    private final io.patron.events.Events events;
+
     Feedback(JdbcClient jdbc, Members members, Mailer mailer, MailComposer composer, PointAdjustments adjustments, AuditLog audit,
-             Clock clock, @Value("${patron.feedback.points:0}") long points, io.patron.common.PublicUrl publicUrl) {
+             Clock clock, @Value("${patron.feedback.points:0}") long points, io.patron.common.PublicUrl publicUrl,
+             io.patron.events.Events events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.members = members;
         this.mailer = mailer;
@@ -143,14 +150,14 @@ public class Feedback {
                         "This survey link is unknown, already used or expired."));
     }
 
-    /** Answers an invited survey, once: the token is spent in the same transaction as the answer is stored. */
-    @Transactional
     /** Whether the member has a survey invitation still open (not answered, not expired): the cashier may mention it. */
     public boolean surveyOpen(long memberId, OffsetDateTime now) {
         return jdbc.sql("SELECT COUNT(*) FROM feedback_invitations WHERE member_id = :m AND used_at IS NULL AND expires_at > :now")
                 .param("m", memberId).param("now", now).query(Long.class).single() > 0;
     }
 
+    /** Answers an invited survey, once: the token is spent in the same transaction as the answer is stored. */
+    @Transactional
     public Response answer(String token, Integer score, String comment) {
         Invitation invitation = invitation(token);
         check(invitation.kind(), score, comment);
@@ -199,6 +206,17 @@ public class Feedback {
                 .param("comment", comment == null || comment.isBlank() ? null : comment.trim()).param("channel", channel.name())
                 .param("member", memberId).param("store", storeId).param("purchase", purchaseId).param("invitation", invitationId)
                 .param("now", OffsetDateTime.now(clock)).update();
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("feedbackId", id);
+        data.put("kind", kind.name());
+        if (kind.scored()) {
+            data.put("score", score);
+        }
+        data.put("channel", channel.name());
+        if (purchaseId != null) {
+            data.put("purchaseId", purchaseId);
+        }
+        events.record(FEEDBACK_RECEIVED, memberId, storeId, data, OffsetDateTime.now(clock));
         return response(id).orElseThrow();
     }
 

@@ -10,6 +10,7 @@ public record FraudCase(long id, String ruleId, String kind, Long memberId, Long
                         int limit, int windowMinutes, String evidence, boolean holds, String assignee, OffsetDateTime openedAt,
                         OffsetDateTime updatedAt, OffsetDateTime closedAt, String closedBy, Resolution resolution) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "FraudCaseStatus")
     public enum Status { OPEN, CLOSED }
 
     /** How a case was closed: the activity was fraud, or it was not. */

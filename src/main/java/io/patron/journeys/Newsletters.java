@@ -42,6 +42,7 @@ public class Newsletters {
     private static final Logger log = LoggerFactory.getLogger(Newsletters.class);
     public static final int HOLDOUT_MAX = 50;
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "NewsletterStatus")
     public enum Status { SCHEDULED, SENDING, SENT, CANCELLED }
 
     public record Newsletter(long id, String name, String template, String segment, int holdoutPercent, Status status,

@@ -37,9 +37,15 @@ public class Ledger {
     private final LedgerRepository repository;
     private final java.time.Clock clock;
 
-    Ledger(LedgerRepository repository, java.time.Clock clock) {
+    private final io.patron.events.Events events;
+
+    public static final String POINTS_EXPIRED = "points.expired";
+    public static final String POINTS_ADJUSTED = "points.adjusted";
+
+    Ledger(LedgerRepository repository, java.time.Clock clock, io.patron.events.Events events) {
         this.repository = repository;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Locks the member's account until the transaction ends and returns their points at {@code now}. */
@@ -382,6 +388,7 @@ public class Ledger {
                 TransferCode.EXPIRE, null, null, null, null, now);
         expired.forEach(l -> repository.moveLot(l.id(), transfer, -l.remaining(), "EXPIRE", now));
         repository.addToBalance(member.value(), -points);
+        events.record(POINTS_EXPIRED, member.value(), null, Map.of("points", points), now);
         return points;
     }
 

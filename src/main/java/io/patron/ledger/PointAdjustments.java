@@ -38,7 +38,11 @@ public class PointAdjustments {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    PointAdjustments(Ledger ledger, Members members, Programs programs, AuditLog audit, JdbcClient jdbc, Clock clock) {
+    private final io.patron.events.Events events;
+
+    PointAdjustments(Ledger ledger, Members members, Programs programs, AuditLog audit, JdbcClient jdbc, Clock clock,
+                     io.patron.events.Events events) {
+        this.events = events;
         this.ledger = ledger;
         this.members = members;
         this.programs = programs;
@@ -90,6 +94,7 @@ public class PointAdjustments {
         OffsetDateTime expires = now.plusMonths(programs.active().definition().earning().expiryMonths());
         ledger.adjust(memberId, points, id, reason.trim(), expires, now);
         PointsAccount after = ledger.account(memberId, now);
+        events.record(Ledger.POINTS_ADJUSTED, memberId.value(), null, Map.of("points", points, "adjustmentId", id), now);
         audit.record("POINTS_ADJUSTED", "member", memberId, Map.of("pointsAvailable", before.available()),
                 Map.of("pointsAvailable", after.available(), "points", points, "reason", reason.trim()));
         return new Adjustment(id, memberId.value(), points, reason.trim(), now, hash, false);

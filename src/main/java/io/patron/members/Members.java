@@ -11,6 +11,7 @@ import io.patron.members.internal.MemberRules;
 import io.patron.members.internal.MemberSearch;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,10 @@ public class Members {
 
     /** A member was enrolled (the durable event, for what reacts after the commit). */
     public static final String MEMBER_ENROLLED = "member.enrolled";
+    public static final String MEMBER_UPDATED = "member.updated";
+    public static final String MEMBER_MERGED = "member.merged";
+    public static final String MEMBER_ERASED = "member.erased";
+    public static final String CONSENT_CHANGED = "consent.changed";
 
     Members(MemberRepository repository, MemberRules rules, MemberSearch search, AuditLog audit,
             ApplicationEventPublisher events, io.patron.events.Events durableEvents, List<PersonalData> personalData, Clock clock) {
@@ -339,6 +344,7 @@ public class Members {
         repository.moveReferrals(duplicate.id(), survivor.id());
         Member result = save(survivor, merged, "MEMBER_MERGED");
         events.publishEvent(new MembersMerged(survivor.id(), duplicate.id()));
+        durableEvents.record(MEMBER_MERGED, survivor.id().value(), null, Map.of("mergedMemberId", duplicate.id().value()), now());
         return result;
     }
 
@@ -377,6 +383,7 @@ public class Members {
         personalData.forEach(p -> p.erase(id));
         audit.redact("member", id);
         audit.record("MEMBER_ERASED", "member", id, null, null);
+        durableEvents.record(MEMBER_ERASED, id.value(), null, Map.of(), now);
         return get(id);
     }
 
@@ -395,7 +402,45 @@ public class Members {
         }
         Member saved = get(after.id());
         audit.record(action, "member", after.id(), before, saved);
+        if (!action.startsWith("MEMBER_MERGED")) {
+            noteChanges(before, saved);
+        }
         return saved;
+    }
+
+    /**
+     * The durable events of a change (webhooks carry them out): which fields changed — their names,
+     * not their values — and each consent given or withdrawn with its source.
+     */
+    private void noteChanges(Member before, Member after) {
+        OffsetDateTime now = now();
+        List<String> changed = new ArrayList<>();
+        addIf(changed, "status", before.status(), after.status());
+        addIf(changed, "externalId", before.externalId(), after.externalId());
+        addIf(changed, "phone", before.phone(), after.phone());
+        addIf(changed, "email", before.email(), after.email());
+        addIf(changed, "firstName", before.firstName(), after.firstName());
+        addIf(changed, "lastName", before.lastName(), after.lastName());
+        addIf(changed, "birthDate", before.birthDate(), after.birthDate());
+        addIf(changed, "language", before.language(), after.language());
+        addIf(changed, "categories", before.categories(), after.categories());
+        if (!changed.isEmpty()) {
+            durableEvents.record(MEMBER_UPDATED, after.id().value(), null, Map.of("changed", changed), now);
+        }
+        if (before.emailConsent().granted() != after.emailConsent().granted()) {
+            durableEvents.record(CONSENT_CHANGED, after.id().value(), null, Map.of("channel", "email", "granted",
+                    after.emailConsent().granted(), "source", String.valueOf(after.emailConsent().source())), now);
+        }
+        if (before.smsConsent().granted() != after.smsConsent().granted()) {
+            durableEvents.record(CONSENT_CHANGED, after.id().value(), null, Map.of("channel", "sms", "granted",
+                    after.smsConsent().granted(), "source", String.valueOf(after.smsConsent().source())), now);
+        }
+    }
+
+    private static void addIf(List<String> changed, String field, Object before, Object after) {
+        if (!java.util.Objects.equals(before, after)) {
+            changed.add(field);
+        }
     }
 
     private void checkUnique(MemberRules.Normalised f, MemberId self) {

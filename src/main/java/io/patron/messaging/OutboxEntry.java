@@ -11,6 +11,7 @@ public record OutboxEntry(long id, OffsetDateTime createdAt, String kind, Long m
                           String subject, String text, String html, Status status, int attempts,
                           OffsetDateTime sentAt, String lastError, boolean marketing, String listUnsubscribe, String secret) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "MailStatus")
     public enum Status { PENDING, CAPTURED, SENT, FAILED }
 
     /** The text as it goes out: the secret in place of its mark. */

@@ -54,8 +54,10 @@ public class Offers {
     static final int CHUNK = 2_000;
     private static final int PROFILE_DAYS = 365;
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "OfferKind")
     public enum Kind { FAVOURITE_CATEGORY, WIN_BACK }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "OfferStatus")
     public enum Status { PROPOSED, APPROVED, DISCARDED }
 
     /**

@@ -14,9 +14,11 @@ public record Partner(long id, String code, String name, String contactName, Str
                       BigDecimal cobrandShare, Period period, String currency, long issuedAccountId, long redeemedAccountId,
                       OffsetDateTime createdAt) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerStatus")
     public enum Status { ACTIVE, SUSPENDED }
 
     /** How often a partner settles up. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PartnerPeriod")
     public enum Period { MONTHLY, QUARTERLY }
 
     public boolean active() {

@@ -16,6 +16,7 @@ public record Statement(long id, long partnerId, String partnerCode, String part
                         OffsetDateTime draftedAt, OffsetDateTime reviewedAt, String reviewedBy, String reviewNote,
                         OffsetDateTime closedAt, String closedBy) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "StatementStatus")
     public enum Status { DRAFT, REVIEWED, CLOSED }
 
     public record Figures(long receipts, long pointsIssued, long pointsReversed, long pointsRedeemed, long pointsRefunded,

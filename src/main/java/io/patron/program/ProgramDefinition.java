@@ -168,6 +168,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
      * draw's code or a series) per whole {@code perAmount} paid on the covered lines ({@code value}
      * tickets per sale without {@code perAmount}).
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RuleEffectType")
     public enum EffectType { PERCENT_DISCOUNT, FIXED_DISCOUNT, POINTS_MULTIPLIER, POINTS_PER_AMOUNT, BONUS_POINTS, ISSUE_COUPON, DRAW_TICKETS }
 
     /**
@@ -179,6 +180,7 @@ public record ProgramDefinition(String name, String currency, String timeZone, E
     public record Referral(long referrerPoints, long newcomerPoints, BigDecimal minimumPurchase) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RuleStacking")
     public enum Stacking { STACK, BEST_OF, EXCLUSIVE }
 
     /**

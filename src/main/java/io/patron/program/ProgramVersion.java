@@ -7,5 +7,6 @@ public record ProgramVersion(int version, Status status, String author, String c
                              OffsetDateTime activatedAt) {
 
     /** DRAFT versions wait; exactly one version is ACTIVE; RETIRED ones were active before. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ProgrammeVersionStatus")
     public enum Status { DRAFT, ACTIVE, RETIRED }
 }

@@ -12,5 +12,6 @@ public record Redemption(long id, long itemId, String itemName, long memberId, l
                          Status status, String channel, OffsetDateTime createdAt, OffsetDateTime updatedAt, String updatedBy)
         implements java.io.Serializable {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RewardRedemptionStatus")
     public enum Status { ORDERED, READY, HANDED_OVER, ISSUED, DONATED, CANCELLED }
 }

@@ -13,8 +13,10 @@ public record RewardItem(long id, String code, String name, String description, 
                          String imageUrl, Long campaignId, Status status, OffsetDateTime createdAt) {
 
     /** A physical GIFT is handed over at a store; a VOUCHER or PARTNER_VOUCHER is a coupon; a DONATION goes to charity. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RewardKind")
     public enum Kind { GIFT, VOUCHER, PARTNER_VOUCHER, DONATION }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RewardStatus")
     public enum Status { ACTIVE, RETIRED }
 
     public boolean voucher() {

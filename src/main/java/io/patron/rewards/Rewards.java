@@ -54,8 +54,15 @@ public class Rewards {
     private final Clock clock;
     private final int birthdayWindowDays;
 
+    public static final String REWARD_REDEEMED = "reward.redeemed";
+    public static final String REWARD_FULFILLED = "reward.fulfilled";
+
+    private final io.patron.events.Events events;
+
     Rewards(RewardRepository repository, Ledger ledger, Members members, Coupons coupons, Tiers tiers, Programs programs,
-            AuditLog audit, Clock clock, @Value("${patron.rewards.birthday-window-days:7}") int birthdayWindowDays) {
+            AuditLog audit, Clock clock, @Value("${patron.rewards.birthday-window-days:7}") int birthdayWindowDays,
+            io.patron.events.Events events) {
+        this.events = events;
         this.repository = repository;
         this.ledger = ledger;
         this.members = members;
@@ -251,6 +258,12 @@ public class Rewards {
         }
         audit.record("REWARD_REDEEMED", "member", member.id().value(), null, Map.of("item", item.code(), "points", terms.price,
                 "redemption", id));
+        Map<String, Object> data = Map.of("redemptionId", id, "reward", item.code(), "points", terms.price, "status", status.name());
+        events.record(REWARD_REDEEMED, member.id().value(), null, data, now);
+        if (status != Redemption.Status.ORDERED) {
+            // a voucher is issued and a donation made at once: fulfilled with the redemption
+            events.record(REWARD_FULFILLED, member.id().value(), null, data, now);
+        }
         return repository.redemption(id).orElseThrow();
     }
 
@@ -274,6 +287,10 @@ public class Rewards {
             throw ProblemException.conflict("INVALID_STATUS_CHANGE", "A redemption " + r.status() + " cannot become " + to + ".", "status");
         }
         repository.setStatus(redemptionId, to, Callers.actorName(), OffsetDateTime.now(clock));
+        if (to == Redemption.Status.HANDED_OVER) {
+            events.record(REWARD_FULFILLED, r.memberId(), null, Map.of("redemptionId", redemptionId, "reward", item(r.itemId()).code(),
+                    "points", r.points(), "status", to.name()), OffsetDateTime.now(clock));
+        }
         audit.record("REWARD_STATUS_CHANGED", "reward_redemption", redemptionId, Map.of("status", r.status().name()),
                 Map.of("status", to.name()));
         return repository.redemption(redemptionId).orElseThrow();

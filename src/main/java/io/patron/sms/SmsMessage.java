@@ -14,6 +14,7 @@ public record SmsMessage(long id, OffsetDateTime createdAt, String kind, Long me
                          int attempts, String provider, String providerId, String lastError, OffsetDateTime sentAt,
                          OffsetDateTime reportedAt, String secret) {
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SmsStatus")
     public enum Status { PENDING, CAPTURED, SENT, DELIVERED, UNDELIVERED, FAILED, REFUSED }
 
     /** The text as it goes out: the secret in place of its mark. */

@@ -13,9 +13,12 @@ class HomeController {
     private final Members members;
     private final Stores stores;
 
-    HomeController(Members members, Stores stores) {
+    private final io.patron.webhooks.Webhooks webhooks;
+
+    HomeController(Members members, Stores stores, io.patron.webhooks.Webhooks webhooks) {
         this.members = members;
         this.stores = stores;
+        this.webhooks = webhooks;
     }
 
     @GetMapping("/")
@@ -32,6 +35,7 @@ class HomeController {
     String dashboard(Model model) {
         model.addAttribute("memberCount", members.count());
         model.addAttribute("storeCount", stores.count());
+        model.addAttribute("webhooksFailing", webhooks.failing());
         return "admin/dashboard";
     }
 }

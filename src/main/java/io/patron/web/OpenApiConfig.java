@@ -46,7 +46,7 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfig {
 
     /** The contract's version: fields may be added in a minor version; nothing is removed or renamed before 2.0. */
-    static final String CONTRACT_VERSION = "1.2.0";
+    static final String CONTRACT_VERSION = "1.3.0";
 
     private static final String PROBLEM = "#/components/schemas/Problem";
 

@@ -46,6 +46,8 @@ class ObservabilityTest extends IntegrationTest {
                 .containsPattern("patron_sms_outbox\\{status=\"PENDING\"")
                 .contains("patron_fraud_cases_open")
                 .contains("patron_fraud_holds")
+                .contains("patron_webhooks_waiting")
+                .contains("patron_webhooks_failing")
                 .contains("hikaricp_connections_active")
                 .contains("patron_log_suppressed_total");
         assertThat(((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getTurboFilterList())

@@ -109,6 +109,8 @@ class AuthorizationMatrixTest extends IntegrationTest {
         rule("GET|POST", "/admin/sms/templates.*", A, M);
         rule("GET|POST", "/admin/fraud.*", A, S);
         rule("GET|POST", "/api/v1/fraud/.*", A, S);
+        rule("GET|POST", "/admin/webhooks.*", A);
+        rule("GET|POST|PUT|DELETE", "/api/v1/webhooks.*", A);
         rule("POST", "/api/v1/members/[^/]+/redemption-hold.*", A, S);
         rule("GET", "/admin/sms", A, S);
         rule("GET", "/admin/partners.*", A, N);
@@ -310,7 +312,7 @@ class AuthorizationMatrixTest extends IntegrationTest {
         if (pattern.equals("/api/v1/stores/{id}")) {
             return "/api/v1/stores/1";
         }
-        return pattern.replaceAll("\\{(id|itemId|keyId|userId|version)}", "999999999").replace("{slot}", "1")
+        return pattern.replaceAll("\\{(id|itemId|keyId|userId|version|deliveryId)}", "999999999").replace("{slot}", "1")
                 .replaceAll("\\{(code|receiptId|journey|kind|number|cardNumber|token|language)}", "NO-SUCH-THING");
     }
 

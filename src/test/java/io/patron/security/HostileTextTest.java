@@ -102,7 +102,8 @@ class HostileTextTest extends IntegrationTest {
             "member.first", "member.last", "member.block", "line.category", "adjust.reason", "reward.name", "reward.description",
             "feedback.store", "feedback.portal", "template.subject", "newsletter.name", "partner.name", "partner.user",
             "partner.key", "admin.name", "token.name", "offer.name", "import.first", "import.category", "import.column",
-            "programme.comment", "fraud.note", "fraud.hold", "sms.template", "sms.outbox");
+            "programme.comment", "fraud.note", "fraud.hold", "sms.template", "sms.outbox", "webhook.description", "webhook.payload",
+            "webhook.answer");
 
     @LocalServerPort
     int port;
@@ -165,6 +166,8 @@ class HostileTextTest extends IntegrationTest {
     private String partnerUser;
     private long offerId;
     private long fraudCaseId;
+    private long webhookId;
+    private long webhookDeliveryId;
     private long backtestId;
     private String templateName;
     private String feedbackToken;
@@ -421,6 +424,22 @@ class HostileTextTest extends IntegrationTest {
         transactions.executeWithoutResult(s -> smsChannel.queue(io.patron.sms.Sms.transactional("test", null, "+79160000000",
                 hostile("sms.outbox"))));
 
+        // A webhook subscription (paused, so nothing is sent) described in markup, with a delivery whose body and answer carry it.
+        Api.Response hook = api.post("/api/v1/webhooks", Api.json(map("url", "https://crm.example.com/hooks", "description",
+                hostile("webhook.description"), "events", List.of("purchase.recorded"), "enabled", false)));
+        assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+        webhookId = hook.json().path("subscription").path("id").asLong();
+        jdbc.sql("""
+                INSERT INTO webhook_deliveries (subscription_id, message_id, event_type, payload, occurred_at, status, attempts, next_attempt_at)
+                VALUES (:s, 'evt_hx', 'purchase.recorded', :p, :now, 'FAILED', 1, :now)""")
+                .param("s", webhookId).param("p", "{\"type\":\"purchase.recorded\",\"data\":{\"receiptId\":\"" + hostile("webhook.payload") + "\"}}")
+                .param("now", now).update();
+        webhookDeliveryId = jdbc.sql("SELECT id FROM webhook_deliveries WHERE subscription_id = :s").param("s", webhookId)
+                .query(Long.class).single();
+        jdbc.sql("""
+                INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_millis, response)
+                VALUES (:d, :now, 500, 12, :r)""").param("d", webhookDeliveryId).param("now", now).param("r", hostile("webhook.answer")).update();
+
         // A mail template of its own (subject, text and HTML), and a newsletter with it, cancelled so it never goes out.
         templateName = "hx" + n;
         admin.get("/admin/journeys/templates?name=" + templateName + "&language=en");
@@ -575,6 +594,7 @@ class HostileTextTest extends IntegrationTest {
         paths.put("/admin/journeys/templates", List.of("/admin/journeys/templates?name=" + templateName + "&language=en"));
         paths.put("/admin/sms/templates/{kind}/{language}", List.of("/admin/sms/templates/journey-win-back/hy"));
         paths.put("/admin/fraud/{id}", List.of("/admin/fraud/" + fraudCaseId));
+        paths.put("/admin/webhooks/{id}", List.of("/admin/webhooks/" + webhookId, "/admin/webhooks/" + webhookId + "?delivery=" + webhookDeliveryId));
         paths.put("/sms/reports/{token}", List.of("/sms/reports/" + SMS_REPORT_TOKEN + "?id=none&status=DELIVRD"));
         paths.put("/admin/newsletters/count", List.of("/admin/newsletters/count?segment=" + segmentCode));
         paths.put("/admin/offers/{id}", List.of("/admin/offers/" + offerId));

@@ -120,4 +120,37 @@ class OpenApiContractTest extends IntegrationTest {
         document.path("paths").forEach(path -> n[0] += path.size());
         return n[0];
     }
+
+    /**
+     * Every enum of Patron's API packages has a schema name of its own: two enums called Status once
+     * shared one schema, and a fraud case's status was documented as DRAFT, ACTIVE or RETIRED.
+     */
+    @Test
+    void noTwoEnumsShareASchemaName() throws Exception {
+        var scanner = new org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider(false) {
+            @Override
+            protected boolean isCandidateComponent(org.springframework.beans.factory.annotation.AnnotatedBeanDefinition definition) {
+                return true;
+            }
+        };
+        scanner.addIncludeFilter((reader, factory) -> "java.lang.Enum".equals(reader.getClassMetadata().getSuperClassName()));
+        Map<String, List<String>> byName = new java.util.TreeMap<>();
+        for (var candidate : scanner.findCandidateComponents("io.patron")) {
+            Class<?> type = Class.forName(candidate.getBeanClassName());
+            boolean ours = type.getProtectionDomain().getCodeSource().getLocation().getPath().endsWith("/classes/");
+            if (!ours || type.getPackageName().endsWith(".internal")) {
+                continue; // the generated client, the tests, and what the API never shows
+            }
+            var schema = type.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+            String name = schema != null && !schema.name().isEmpty() ? schema.name() : type.getSimpleName();
+            byName.computeIfAbsent(name, n -> new ArrayList<>()).add(type.getName());
+        }
+        assertThat(byName).isNotEmpty();
+        assertThat(byName.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::toString).toList()).isEmpty();
+        JsonNode schemas = live().path("components").path("schemas");
+        assertThat(schemas.path("FraudCaseStatus").path("enum").toString()).isEqualTo("[\"OPEN\",\"CLOSED\"]");
+        assertThat(schemas.path("WebhookDeliveryStatus").path("enum").toString()).isEqualTo("[\"PENDING\",\"DELIVERED\",\"FAILED\"]");
+        assertThat(schemas.has("Status")).isFalse();
+    }
+
 }
