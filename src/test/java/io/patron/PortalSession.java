@@ -26,6 +26,11 @@ public final class PortalSession {
         this.port = port;
     }
 
+    /** A browser that has not signed in. */
+    public static PortalSession anonymous(int port) {
+        return new PortalSession(port);
+    }
+
     /** Signs the member with this e-mail address in, reading the link from the outbox. */
     public static PortalSession signIn(int port, JdbcClient jdbc, String email) throws Exception {
         PortalSession s = new PortalSession(port);

@@ -57,6 +57,8 @@ class SignInRateLimits extends OncePerRequestFilter {
             case "/portal/login" -> "link";
             case "/portal/signup" -> "sign-up";
             case "/portal/auth" -> "link-use";
+            case "/portal/login/phone" -> "code";
+            case "/portal/login/code" -> "code-use";
             default -> null;
         };
     }
@@ -75,6 +77,10 @@ class SignInRateLimits extends OncePerRequestFilter {
         if (wait == 0 && form.equals("link")) {
             String email = request.getParameter("email");
             wait = email == null ? 0 : limits.attempt("link", email.trim().toLowerCase(Locale.ROOT), linksPerEmail, LINK_WINDOW);
+        }
+        if (wait == 0 && form.equals("code")) {
+            String phone = request.getParameter("phone");
+            wait = phone == null ? 0 : limits.attempt("code", phone.replaceAll("[^0-9+]", ""), linksPerEmail, LINK_WINDOW);
         }
         if (wait > 0) {
             response.setStatus(429);

@@ -2,13 +2,17 @@ package io.patron.program;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.StructType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +51,54 @@ public final class RuleConditions {
             .addVar("line", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .setResultType(SimpleType.BOOL)
             .build();
+    /**
+     * What a condition may name: the keys of the maps the till gives (checkout's PurchaseFacts). Only
+     * the check uses these declared types — a misspelt field ({@code purchase.subtotl}) is refused when
+     * the programme is saved instead of failing quietly at every till — while evaluation keeps the maps.
+     * The fields are dyn, so what compiled before still compiles.
+     */
+    public static final List<String> PURCHASE_FIELDS = List.of("subtotal", "lineCount", "categories", "weekday", "hour", "date",
+            "storeCode");
+    public static final List<String> MEMBER_FIELDS = List.of("present", "categories", "tier", "language", "daysToBirthday",
+            "daysSinceBirthday", "daysSinceEnrolment", "purchaseCount", "segments");
+    public static final List<String> LINE_FIELDS = List.of("sku", "name", "category", "brand", "quantity", "unitPrice", "amount");
+    private static final StructType PURCHASE = struct("patron.Purchase", PURCHASE_FIELDS);
+    private static final StructType MEMBER = struct("patron.Member", MEMBER_FIELDS);
+    private static final StructType LINE = struct("patron.Line", LINE_FIELDS);
+    private static final CelTypeProvider FACTS = new CelTypeProvider() {
+        @Override
+        public com.google.common.collect.ImmutableCollection<CelType> types() {
+            return com.google.common.collect.ImmutableList.of(PURCHASE, MEMBER, LINE);
+        }
+
+        @Override
+        public Optional<CelType> findType(String name) {
+            return types().stream().filter(t -> t.name().equals(name)).findFirst();
+        }
+    };
+    private static final CelCompiler CHECKER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .setTypeProvider(FACTS)
+            .addVar("purchase", PURCHASE)
+            .addVar("member", MEMBER)
+            .setResultType(SimpleType.BOOL)
+            .build();
+    private static final CelCompiler LINE_CHECKER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .setTypeProvider(FACTS)
+            .addVar("purchase", PURCHASE)
+            .addVar("member", MEMBER)
+            .addVar("line", LINE)
+            .setResultType(SimpleType.BOOL)
+            .build();
+
+    private static StructType struct(String name, List<String> fields) {
+        com.google.common.collect.ImmutableSet<String> names = com.google.common.collect.ImmutableSet.copyOf(fields);
+        return StructType.create(name, names, field -> names.contains(field) ? Optional.of(SimpleType.DYN) : Optional.empty());
+    }
+
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
     private static final Map<String, CelRuntime.Program> LINE_PROGRAMS = new ConcurrentHashMap<>();
@@ -56,12 +108,12 @@ public final class RuleConditions {
 
     /** Why the condition does not compile (with its position), or empty when it does. */
     public static Optional<String> problem(String condition) {
-        return problem(COMPILER, condition);
+        return problem(COMPILER, condition).or(() -> problem(CHECKER, condition));
     }
 
     /** The same for a line condition, which also sees {@code line}. */
     public static Optional<String> lineProblem(String condition) {
-        return problem(LINE_COMPILER, condition);
+        return problem(LINE_COMPILER, condition).or(() -> problem(LINE_CHECKER, condition));
     }
 
     private static Optional<String> problem(CelCompiler compiler, String condition) {
@@ -77,7 +129,12 @@ public final class RuleConditions {
             }
             return Optional.empty();
         } catch (CelValidationException e) {
-            return Optional.of(e.getMessage().replaceAll("\\s+", " ").trim());
+            String message = e.getMessage().replaceAll("\\s+", " ").trim();
+            if (message.contains("undefined field")) {
+                message += " (purchase has " + String.join(", ", PURCHASE_FIELDS) + "; member has " + String.join(", ", MEMBER_FIELDS)
+                        + (compiler == LINE_CHECKER ? "; line has " + String.join(", ", LINE_FIELDS) : "") + ")";
+            }
+            return Optional.of(message);
         }
     }
 

@@ -216,4 +216,22 @@ class MemberApiTest extends IntegrationTest {
         assertThat(support.get("/api/v1/members?size=100000").status()).isEqualTo(400);
         assertThat(till.get("/api/v1/members?q=x").status()).isEqualTo(400);
     }
+
+    /** Support finds "Țurcanu" by typing "turcanu", and "Ёлкина" by "елкина": the search ignores case and diacritics. */
+    @Test
+    void theSearchIgnoresCaseAndDiacritics() {
+        String tag = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        long romanian = enrol(Map.of("email", TestData.email(), "firstName", "Ștefan" + tag, "lastName", "Țurcanu")).path("id").asLong();
+        long russian = enrol(Map.of("email", TestData.email(), "firstName", "Алёна" + tag, "lastName", "Ёлкина")).path("id").asLong();
+        assertThat(support.get("/api/v1/members?q=stefan" + tag).json().path("items").get(0).path("id").asLong()).isEqualTo(romanian);
+        assertThat(support.get("/api/v1/members?q=STEFAN" + tag + "%20TURC").json().path("total").asInt()).isEqualTo(1);
+        assertThat(support.get("/api/v1/members?q=turcanu%20stefan" + tag).json().path("items").get(0).path("id").asLong())
+                .isEqualTo(romanian);
+        assertThat(support.get("/api/v1/members?q=" + java.net.URLEncoder.encode("ȚURCANU Ștefan" + tag, java.nio.charset.StandardCharsets.UTF_8))
+                .json().path("total").asInt()).isEqualTo(1);
+        assertThat(support.get("/api/v1/members?q=" + java.net.URLEncoder.encode("алена" + tag, java.nio.charset.StandardCharsets.UTF_8))
+                .json().path("items").get(0).path("id").asLong()).isEqualTo(russian);
+        assertThat(io.patron.members.internal.MemberRules.fold("Țurcanu Ștefan Ăîâ Ёлкина Արամ")).isEqualTo("turcanu stefan aia елкина արամ");
+    }
+
 }

@@ -73,7 +73,7 @@ class AuthorizationMatrixTest extends IntegrationTest {
         rule("GET|POST", "/mail/(preferences|unsubscribe)/.*", EVERYONE);
         // An SMS gateway's delivery reports: the token in the path is the authority (a wrong one is 404 to all).
         rule("GET|POST", "/sms/reports/.*", EVERYONE);
-        rule("GET|POST", "/portal/(login|signup|auth|check-mail)", EVERYONE);
+        rule("GET|POST", "/portal/(login|login/phone|login/code|signup|auth|check-mail)", EVERYONE);
         rule("GET", "/partner/login", EVERYONE);
         // The member portal: its own member only.
         rule("GET|POST", "/portal(/.*)?", Kind.MEMBER);

@@ -170,8 +170,17 @@ public class MemberRules {
         }
 
         static String search(String a, String b) {
-            String joined = ((a == null ? "" : a) + " " + (b == null ? "" : b)).trim().toLowerCase(Locale.ROOT);
+            String joined = fold(((a == null ? "" : a) + " " + (b == null ? "" : b)).trim());
             return joined.isEmpty() ? null : joined;
         }
+    }
+
+    /**
+     * A name as the admin's search compares it: lower case without diacritics ("Țurcanu" → "turcanu",
+     * "Ёлкин" → "елкин"), so support finds a member however the name was typed.
+     */
+    public static String fold(String text) {
+        String decomposed = java.text.Normalizer.normalize(text.toLowerCase(Locale.ROOT), java.text.Normalizer.Form.NFD);
+        return decomposed.replaceAll("\\p{M}+", "").replace('ı', 'i').replace('ß', 's');
     }
 }

@@ -41,7 +41,7 @@ public class MemberSearch {
                     Map.of("phone", phone == null ? "" : phone, "raw", q, "card", card));
         }
         return new Condition("(search_name LIKE :prefix ESCAPE '\\' OR search_name_rev LIKE :prefix ESCAPE '\\' OR external_id = :raw)",
-                Map.of("prefix", likePrefix(lower.replaceAll("\\s+", " ")), "raw", q));
+                Map.of("prefix", likePrefix(MemberRules.fold(lower).replaceAll("\\s+", " ")), "raw", q));
     }
 
     private static String likePrefix(String text) {

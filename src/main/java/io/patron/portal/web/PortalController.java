@@ -62,11 +62,13 @@ class PortalController {
     private final io.patron.program.Programs programs;
     private final Clock clock;
     private final io.patron.common.PublicUrl publicUrl;
+    private final io.patron.portal.internal.SignInCodes codes;
 
     PortalController(Members members, LoginLinks links, MailComposer composer, Mailer mailer, MemberSessions sessions,
                      TransactionTemplate transactions, Ledger ledger, LedgerDescriptions descriptions, io.patron.checkout.Tiers tiers,
                      io.patron.program.Programs programs, Clock clock,
-                     io.patron.common.PublicUrl publicUrl) {
+                     io.patron.common.PublicUrl publicUrl, io.patron.portal.internal.SignInCodes codes) {
+        this.codes = codes;
         this.ledger = ledger;
         this.descriptions = descriptions;
         this.tiers = tiers;
@@ -94,6 +96,40 @@ class PortalController {
                     transactions.executeWithoutResult(s -> sendSignInLink(member, "login", request)));
         }
         return "redirect:/portal/check-mail";
+    }
+
+    /**
+     * Sign-in for members without e-mail: a code by SMS to the phone the member has. The next page asks
+     * for the code whether or not the number is a member's, so the answer tells nothing.
+     */
+    @PostMapping("/login/phone")
+    String sendCode(@RequestParam(defaultValue = "") String phone) {
+        Optional<Member> member = phone.length() > 32 ? Optional.empty()
+                : members.findByPhone(phone).filter(Member::changeable).filter(m -> m.phone() != null);
+        String challenge = codes.start(member);
+        return "redirect:/portal/login/code?challenge=" + challenge;
+    }
+
+    @GetMapping("/login/code")
+    String codeForm(@RequestParam(defaultValue = "") String challenge, Model model) {
+        model.addAttribute("challenge", challenge);
+        model.addAttribute("open", codes.open(challenge));
+        return "portal/code";
+    }
+
+    @PostMapping("/login/code")
+    String signInWithCode(@RequestParam(defaultValue = "") String challenge, @RequestParam(defaultValue = "") String code,
+                          HttpServletRequest request, HttpServletResponse response, Model model) {
+        Optional<Member> member = code.length() > 12 ? Optional.empty()
+                : codes.use(challenge, code).flatMap(members::find).filter(Member::changeable);
+        if (member.isEmpty()) {
+            model.addAttribute("challenge", challenge);
+            model.addAttribute("open", codes.open(challenge));
+            model.addAttribute("wrong", true);
+            return "portal/code";
+        }
+        sessions.signIn(request, response, member.get().id().value(), member.get().language());
+        return "redirect:/portal";
     }
 
     @GetMapping("/check-mail")

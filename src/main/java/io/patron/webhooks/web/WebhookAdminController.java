@@ -30,10 +30,12 @@ class WebhookAdminController {
 
     private final Webhooks webhooks;
     private final Stores stores;
+    private final java.time.Clock clock;
 
-    WebhookAdminController(Webhooks webhooks, Stores stores) {
+    WebhookAdminController(Webhooks webhooks, Stores stores, java.time.Clock clock) {
         this.webhooks = webhooks;
         this.stores = stores;
+        this.clock = clock;
     }
 
     @GetMapping("/admin/webhooks")
@@ -62,7 +64,10 @@ class WebhookAdminController {
     @GetMapping("/admin/webhooks/{id}")
     String subscription(@PathVariable long id, @RequestParam(required = false) WebhookDelivery.Status status,
                         @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) Long delivery, Model model) {
-        model.addAttribute("s", webhooks.get(id));
+        io.patron.webhooks.WebhookSubscription subscription = webhooks.get(id);
+        model.addAttribute("s", subscription);
+        model.addAttribute("overlapUntil", subscription.previousSecretUntil() != null
+                && subscription.previousSecretUntil().isAfter(java.time.OffsetDateTime.now(clock)) ? subscription.previousSecretUntil() : null);
         model.addAttribute("types", WebhookTypes.ALL);
         model.addAttribute("stores", stores.list(new PageRequest(0, 200)).items());
         model.addAttribute("status", status == null ? "" : status.name());

@@ -323,12 +323,12 @@ class RuleSemanticsTest {
 
     @Test
     void aConditionCannotRunAwayAComprehensionIsCutOff() {
-        Map<String, Object> purchase = Map.of("big", IntStream.range(0, 100_000).mapToObj(i -> (long) i).toList());
-        assertThat(RuleConditions.problem("purchase.big.all(x, x >= 0)")).isEmpty();
+        Map<String, Object> purchase = Map.of("categories", IntStream.range(0, 100_000).mapToObj(i -> (long) i).toList());
+        assertThat(RuleConditions.problem("purchase.categories.all(x, x >= 0)")).isEmpty();
         // Past the iteration bound the evaluation fails, and a failed condition is false, never a hang.
-        assertThat(RuleConditions.test("purchase.big.all(x, x >= 0)", purchase, Map.of())).isFalse();
-        Map<String, Object> small = Map.of("big", List.of(1L, 2L));
-        assertThat(RuleConditions.test("purchase.big.all(x, x >= 0)", small, Map.of())).isTrue();
+        assertThat(RuleConditions.test("purchase.categories.all(x, x >= 0)", purchase, Map.of())).isFalse();
+        Map<String, Object> small = Map.of("categories", List.of(1L, 2L));
+        assertThat(RuleConditions.test("purchase.categories.all(x, x >= 0)", small, Map.of())).isTrue();
     }
 
     @Test
@@ -346,4 +346,43 @@ class RuleSemanticsTest {
                 "rules[0].lineCondition", "rules[0].effect.perAmount", "rules[0].schedule.weekdays",
                 "rules[0].schedule.fromHour", "rules[0].caps.budget", "rules[0].caps.perMemberPerDay");
     }
+
+    /**
+     * A misspelt field is refused when the programme is saved: it used to become a version and make its
+     * rule silently false at every till (an evaluation error counts as false). The declared fields are
+     * exactly what the till gives.
+     */
+    @Test
+    void aConditionNamingAFieldTheTillDoesNotGiveIsRefusedWhenSaved() {
+        BigDecimal ten = BigDecimal.TEN;
+        Basket basket = new Basket("R-1", OffsetDateTime.parse("2026-03-02T09:00:00Z"), null,
+                List.of(new Basket.BasketLine(0, "1", "SKU", "Item", "home", "Brand", BigDecimal.ONE, ten, ten)), List.of(), 0);
+        PurchaseFacts facts = PurchaseFacts.of(basket, member(), null, MOSCOW, "S1", 3);
+        assertThat(facts.purchase().keySet()).containsExactlyInAnyOrderElementsOf(RuleConditions.PURCHASE_FIELDS);
+        assertThat(facts.member().keySet()).containsExactlyInAnyOrderElementsOf(RuleConditions.MEMBER_FIELDS);
+        assertThat(PurchaseFacts.line(basket.lines().get(0)).keySet()).containsExactlyInAnyOrderElementsOf(RuleConditions.LINE_FIELDS);
+
+        assertThat(RuleConditions.problem("purchase.subtotl >= 1000.0"))
+                .hasValueSatisfying(p -> assertThat(p).contains("subtotl").contains("purchase has subtotal"));
+        assertThat(RuleConditions.problem("member.tierr == 'Gold'")).isPresent();
+        assertThat(RuleConditions.problem("has(purchase.coupon)")).isPresent();
+        assertThat(RuleConditions.lineProblem("line.categry == 'home'")).isPresent();
+        assertThat(RuleConditions.problem("line.category == 'home'")).as("line only in line conditions").isPresent();
+        for (String fine : List.of("'PENSIONER' in member.categories && purchase.weekday <= 5 && purchase.hour < 12",
+                "member.daysSinceBirthday >= 0 && member.daysSinceBirthday < 7", "purchase.subtotal >= 1000.0 && member.present == true",
+                "purchase.categories.exists(c, c == 'home')", "member.tier == 'Gold' || 'VIP' in member.segments",
+                "purchase.subtotal >= 1000 && purchase.date >= '2026-01-01'")) {
+            assertThat(RuleConditions.problem(fine)).as(fine).isEmpty();
+        }
+        assertThat(RuleConditions.lineProblem("line.category == 'home' && line.amount > 100.0 && purchase.subtotal > 0.0")).isEmpty();
+
+        ProgramDefinition misspelt = JSON.readValue("""
+                {"name": "Test", "currency": "RUB", "timeZone": "Europe/Moscow",
+                 "earning": {"points": 1, "perAmount": 10, "rounding": "DOWN", "pendingDays": 0, "expiryMonths": 12},
+                 "redemption": {"pointValue": 1, "maxShare": 0.5, "minBalance": 0},
+                 "rules": [%s]}""".formatted(rule("next-visit", "purchase.subtotl >= 1000.0", "{\"type\": \"BONUS_POINTS\", \"value\": 10}",
+                "STACK", 1, null)), ProgramDefinition.class);
+        assertThat(misspelt.problems()).anySatisfy(p -> assertThat(p.field()).isEqualTo("rules[0].condition"));
+    }
+
 }

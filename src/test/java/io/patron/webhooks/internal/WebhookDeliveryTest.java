@@ -467,4 +467,46 @@ class WebhookDeliveryTest extends IntegrationTest {
         }
     }
 
+
+    @Test
+    void anAdminSubscribesInThePagesSeesTheSecretOnceRotatesItAndReadsTheLog() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            settle();
+            io.patron.WebSession admin = io.patron.WebSession.admin(port);
+            admin.get("/admin/webhooks");
+            java.net.http.HttpResponse<String> refused = admin.post("/admin/webhooks", Map.of("url", "ftp://crm.example.com/x",
+                    "events", "member.enrolled"));
+            assertThat(io.patron.WebSession.location(refused)).endsWith("/admin/webhooks");
+            assertThat(admin.get("/admin/webhooks").body()).contains("class=\"problem\"").contains("url");
+
+            java.net.http.HttpResponse<String> made = admin.post("/admin/webhooks", Map.of("url", receiver.url(), "description", "CRM",
+                    "events", "member.enrolled"));
+            String location = io.patron.WebSession.location(made);
+            assertThat(location).matches(".*/admin/webhooks/[0-9]+");
+            long id = Long.parseLong(location.replaceAll(".*/", ""));
+            created.add(id);
+            java.util.regex.Matcher secret = java.util.regex.Pattern.compile("whsec_[A-Za-z0-9+/=]+")
+                    .matcher(admin.get("/admin/webhooks/" + id).body());
+            assertThat(secret.find()).isTrue();
+            receiver.secret(secret.group());
+            assertThat(admin.get("/admin/webhooks/" + id).body()).as("shown once").doesNotContain(secret.group());
+
+            admin.post("/admin/webhooks/" + id + "/secret", Map.of("overlapHours", "2"));
+            java.net.http.HttpResponse<String> rotated = admin.get("/admin/webhooks/" + id);
+            assertThat(rotated.statusCode()).isEqualTo(200);
+            assertThat(rotated.body()).contains("id=\"overlap\"").contains("id=\"webhook-secret\"");
+            admin.post("/admin/webhooks/" + id + "/test", Map.of());
+            deliverAll(Duration.ofSeconds(10), id);
+            assertThat(receiver.delivered()).hasSize(1);
+            assertThat(receiver.requests.getLast().signedWell()).as("the old secret verifies during the overlap").isTrue();
+            long delivery = deliveries(id).getFirst().id();
+            String log = admin.get("/admin/webhooks/" + id + "?delivery=" + delivery).body();
+            assertThat(log).contains("id=\"delivery-attempts\"").contains("webhook.test").contains("<td>200</td>");
+            assertThat(io.patron.WebSession.location(admin.post("/admin/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", Map.of())))
+                    .endsWith("/admin/webhooks/" + id);
+            deliverAll(Duration.ofSeconds(10), id);
+            assertThat(receiver.delivered()).hasSize(2).allMatch(receiver.delivered().getFirst()::equals);
+        }
+    }
+
 }
