@@ -52,7 +52,10 @@ class PhoneSignInTest extends IntegrationTest {
     @Test
     void aShopperWithoutEmailSignsInWithACodeByTextMessage() throws Exception {
         String phone = phone();
-        Api.Response enrolled = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(Map.of("phone", phone, "firstName", "Gayane")));
+        // Born on this day (in the programme's zone, Moscow) thirty years ago: the card greets them this week.
+        String birthDate = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Moscow")).minusYears(30).toString();
+        Api.Response enrolled = Api.bearer(port, DEMO_TILL_KEY).post("/api/v1/members", Api.json(Map.of("phone", phone, "firstName", "Gayane",
+                "birthDate", birthDate)));
         assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
         String card = enrolled.json().path("cardNumber").asString();
 
@@ -74,6 +77,9 @@ class PhoneSignInTest extends IntegrationTest {
         HttpResponse<String> cardPage = browser.get("/portal");
         assertThat(cardPage.statusCode()).isEqualTo(200);
         assertThat(cardPage.body()).contains(card);
+        // The card says the tier, what the next one needs, and greets the birthday week.
+        assertThat(cardPage.body()).contains("id=\"tier\"").contains("id=\"tier-next\"").contains("<progress")
+                .contains("id=\"birthday\"");
 
         // The code worked once.
         PortalSession other = PortalSession.anonymous(port);

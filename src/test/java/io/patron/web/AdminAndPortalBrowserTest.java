@@ -191,7 +191,10 @@ class AdminAndPortalBrowserTest extends IntegrationTest {
         driver.findElement(By.id("segment-name")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("segment-count"), "3"));
         driver.findElement(By.id("save-segment")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("segments"), code));
+        // The click submits the form and the page is replaced: an element found on the old page can vanish
+        // between finding it and reading it ("does not belong to the document"), so the wait tries again.
+        new WebDriverWait(driver, java.time.Duration.ofSeconds(15)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("segments"), code));
 
         driver.get(url("/admin/backtests"));
         new Select(driver.findElement(By.id("storeCode"))).selectByValue(code);

@@ -215,7 +215,32 @@ class PortalController {
         model.addAttribute("account", ledger.account(member.id(), OffsetDateTime.now(clock)));
         model.addAttribute("card", members.primaryCard(member.id()).map(c -> c.number().value()).orElse(null));
         model.addAttribute("cards", members.cards(member.id()).stream().filter(Card::active).toList());
+        var program = programs.active().definition();
+        if (program.tiers() != null && !program.tiers().levels().isEmpty()) {
+            var tier = tiers.status(member.id(), program, OffsetDateTime.now(clock));
+            model.addAttribute("tier", tier);
+            model.addAttribute("currency", program.currency());
+            if (tier != null && tier.next() != null && tier.needed() != null) {
+                model.addAttribute("needed", tier.points() ? tier.needed().setScale(0, java.math.RoundingMode.CEILING).toPlainString()
+                        : tier.needed().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
+            }
+        }
+        model.addAttribute("birthdayWeek", birthdayWeek(member,
+                OffsetDateTime.now(clock).atZoneSameInstant(java.time.ZoneId.of(program.timeZone())).toLocalDate()));
         return "portal/card";
+    }
+
+    /** The seven days from the member's birthday (29 February counts as 28 February in other years). */
+    static boolean birthdayWeek(Member member, java.time.LocalDate today) {
+        if (member.birthDate() == null) {
+            return false;
+        }
+        java.time.LocalDate birthday = member.birthDate().withYear(today.getYear());
+        if (birthday.isAfter(today)) {
+            birthday = member.birthDate().withYear(today.getYear() - 1);
+        }
+        long since = java.time.temporal.ChronoUnit.DAYS.between(birthday, today);
+        return since >= 0 && since < 7;
     }
 
     @GetMapping("/points")
